@@ -1,0 +1,149 @@
+using SseFunctions.Events;
+
+namespace SseFunctions.Brokers;
+
+/// <summary>
+/// A broker inside one process, for Development without Redis: the same positions, history, trimming and gap
+/// detection as the Redis broker, so behaviour does not change when Redis is added.
+/// </summary>
+internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timeProvider) : ISseBroker
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<Action<byte[]>>> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelHistory> _histories = new(StringComparer.Ordinal);
+    private EventPosition _lastPosition = EventPosition.Zero;
+
+    // An in-process broker never loses its subscriptions, so nobody needs to be told.
+    public event Action? SubscriptionsLost
+    {
+        add { }
+        remove { }
+    }
+
+    public event Action? SubscriptionsRestored
+    {
+        add { }
+        remove { }
+    }
+
+    public Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
+    {
+        Action<byte[]>[] handlers;
+        string? assignedId = null;
+        lock (_gate)
+        {
+            if (appendToHistory)
+            {
+                var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+                _lastPosition = now > _lastPosition.Milliseconds
+                    ? new EventPosition(now, 0)
+                    : _lastPosition with { Sequence = _lastPosition.Sequence + 1 };
+                assignedId = _lastPosition.ToString();
+                envelope = EnvelopeEncoder.Close(envelope, assignedId);
+                HistoryOf(channel).Append(new HistoryEntry(_lastPosition, envelope), now, options);
+            }
+
+            handlers = _handlers.TryGetValue(channel, out var list) ? [.. list] : [];
+        }
+
+        // Delivered in publish order because the publisher awaits each publish before the next.
+        foreach (var handler in handlers)
+        {
+            handler(envelope);
+        }
+
+        return Task.FromResult(new PublishReceipt(handlers.Length, assignedId));
+    }
+
+    public Task SubscribeAsync(string channel, Action<byte[]> handler)
+    {
+        lock (_gate)
+        {
+            if (!_handlers.TryGetValue(channel, out var list))
+            {
+                _handlers[channel] = list = [];
+            }
+
+            list.Add(handler);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(string channel, Action<byte[]> handler)
+    {
+        lock (_gate)
+        {
+            if (_handlers.TryGetValue(channel, out var list) && list.Remove(handler) && list.Count == 0)
+            {
+                _handlers.Remove(channel);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (after > _lastPosition)
+            {
+                return Task.FromResult(new HistoryRead([], HistoryGap.Unknown));
+            }
+
+            var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            var history = HistoryOf(channel);
+            history.Trim(now, options);
+            return Task.FromResult(history.ReadAfter(after));
+        }
+    }
+
+    public Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_lastPosition);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private ChannelHistory HistoryOf(string channel)
+    {
+        if (!_histories.TryGetValue(channel, out var history))
+        {
+            _histories[channel] = history = new ChannelHistory();
+        }
+
+        return history;
+    }
+
+    /// <summary>One channel's events, and the newest position ever trimmed, which tells a reader it missed events.</summary>
+    private sealed class ChannelHistory
+    {
+        private readonly Queue<(HistoryEntry Entry, long AddedAt)> _entries = new();
+        private EventPosition _maxDeleted = EventPosition.Zero;
+
+        public void Append(HistoryEntry entry, long now, SseOptions options)
+        {
+            _entries.Enqueue((entry, now));
+            Trim(now, options);
+        }
+
+        public void Trim(long now, SseOptions options)
+        {
+            var oldestKept = now - (long)options.HistoryMaxAge.TotalMilliseconds;
+            while (_entries.Count > 0 && (_entries.Count > options.HistoryMaxLength || _entries.Peek().AddedAt < oldestKept))
+            {
+                _maxDeleted = _entries.Dequeue().Entry.Position;
+            }
+        }
+
+        public HistoryRead ReadAfter(EventPosition after)
+        {
+            var entries = _entries.Select(item => item.Entry).Where(entry => entry.Position > after).ToList();
+            return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None);
+        }
+    }
+}

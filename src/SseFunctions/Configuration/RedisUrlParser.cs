@@ -1,0 +1,105 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace SseFunctions.Configuration;
+
+/// <summary>
+/// Turns a setting's value into StackExchange.Redis options: a <c>redis://</c> / <c>rediss://</c> URL as Flask-SSE and
+/// most hosts write it, or a StackExchange.Redis connection string as Azure Cache for Redis gives it.
+/// Errors name the setting and never repeat the password.
+/// </summary>
+internal static class RedisUrlParser
+{
+    public static ConfigurationOptions Parse(string settingName, string value, TimeSpan connectTimeout)
+    {
+        var trimmed = value.Trim();
+        var options = trimmed.StartsWith("redis://", StringComparison.OrdinalIgnoreCase)
+            || trimmed.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase)
+            ? ParseUrl(settingName, trimmed)
+            : ParseConnectionString(settingName, trimmed);
+
+        // Never fail start-up because Redis is down for a moment: the multiplexer keeps reconnecting.
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = (int)connectTimeout.TotalMilliseconds;
+        options.ClientName ??= "SseFunctions";
+        return options;
+    }
+
+    private static ConfigurationOptions ParseUrl(string settingName, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw Invalid(settingName, "it is not a valid URL");
+        }
+
+        var options = new ConfigurationOptions { Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase) };
+        if (options.Ssl)
+        {
+            options.SslHost = uri.Host;
+        }
+
+        var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+        options.EndPoints.Add(uri.Host, port);
+
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            if (colon < 0)
+            {
+                // redis://secret@host: a lone user-info part is the password, as redis-py reads it.
+                (user, password) = (string.Empty, user);
+            }
+
+            if (user.Length > 0 && !user.Equals("default", StringComparison.Ordinal))
+            {
+                throw Invalid(
+                    settingName,
+                    $"it names the ACL user '{user}', and the Redis client this package is built on (StackExchange.Redis 1.x) " +
+                    "can only authenticate as the default user; use a password of the default user");
+            }
+
+            options.Password = password;
+        }
+
+        var path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var database))
+            {
+                throw Invalid(settingName, $"its path '/{path}' is not a database number");
+            }
+
+            options.DefaultDatabase = database;
+        }
+
+        return options;
+    }
+
+    private static ConfigurationOptions ParseConnectionString(string settingName, string value)
+    {
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(value);
+        }
+        catch (ArgumentException exception)
+        {
+            // The client's own message may quote the value, password included: say what kind of fault it is, not the text.
+            throw Invalid(settingName, $"it is neither a redis:// URL nor a StackExchange.Redis connection string ({exception.GetType().Name})");
+        }
+
+        if (options.EndPoints.Count == 0)
+        {
+            throw Invalid(settingName, "it names no host");
+        }
+
+        return options;
+    }
+
+    private static InvalidOperationException Invalid(string settingName, string reason) =>
+        new($"The setting {settingName} is malformed: {reason}. Expected redis://[[user]:password@]host[:port][/db], " +
+            "rediss://… for TLS, or a StackExchange.Redis connection string such as " +
+            "'name.redis.cache.windows.net:6380,password=…,ssl=True,abortConnect=False'.");
+}
