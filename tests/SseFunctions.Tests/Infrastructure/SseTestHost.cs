@@ -43,10 +43,9 @@ public sealed class SseTestHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.AddDebug();
-        if (redisUrl is not null)
-        {
-            builder.Configuration["SSE_REDIS_URL"] = redisUrl;
-        }
+        // Always set, so that a machine's own SSE_REDIS_URL or REDIS_URL never turns an in-memory test into a Redis one.
+        builder.Configuration["SSE_REDIS_URL"] = redisUrl ?? string.Empty;
+        builder.Configuration["REDIS_URL"] = string.Empty;
 
         builder.Services.AddSse(options => configure?.Invoke(options));
         var app = builder.Build();
