@@ -48,7 +48,7 @@ internal static class RedisUrlParser
             var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
             if (colon < 0)
             {
-                // redis://secret@host: a lone user-info part is the password, as redis-py reads it.
+                // redis://secret@host: a lone user-info part can only be the password, since only the default user can authenticate.
                 (user, password) = (string.Empty, user);
             }
 
@@ -68,7 +68,8 @@ internal static class RedisUrlParser
         {
             if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var database))
             {
-                throw Invalid(settingName, $"its path '/{path}' is not a database number");
+                // Not quoted: an unescaped '/' in a password puts the rest of the password in the path.
+                throw Invalid(settingName, "its path is not a database number");
             }
 
             options.DefaultDatabase = database;

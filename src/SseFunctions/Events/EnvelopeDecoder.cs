@@ -22,6 +22,12 @@ internal static class EnvelopeDecoder
             problem = $"it is not valid JSON ({exception.Message})";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // The reader does not check UTF-8 inside strings; decoding one that is not throws this, not a JsonException.
+            problem = "it has a string that is not valid UTF-8";
+            return false;
+        }
     }
 
     private static bool TryDecodeCore(ReadOnlySpan<byte> payload, out SseEnvelope envelope, out string problem)
@@ -48,16 +54,18 @@ internal static class EnvelopeDecoder
             else if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                if (!TryReadOptionalText(ref reader, out type))
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
                 {
                     problem = "its 'type' is not a string";
                     return false;
                 }
+
+                type = reader.GetString();
             }
             else if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
-                if (!TryReadOptionalText(ref reader, out id))
+                if (!TryReadId(ref reader, out id))
                 {
                     problem = "its 'id' is not a string or a number";
                     return false;
@@ -93,6 +101,13 @@ internal static class EnvelopeDecoder
             return false;
         }
 
+        // The reader stops at the object's end; Python's json.loads, and so Flask-SSE, refuses anything after it.
+        if (payload[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).Length > 0)
+        {
+            problem = "it is not valid JSON (there is more after the object)";
+            return false;
+        }
+
         if (data is null)
         {
             problem = "it has no 'data'";
@@ -125,7 +140,7 @@ internal static class EnvelopeDecoder
         return Encoding.UTF8.GetString(payload[start..end]);
     }
 
-    private static bool TryReadOptionalText(ref Utf8JsonReader reader, out string? text)
+    private static bool TryReadId(ref Utf8JsonReader reader, out string? text)
     {
         switch (reader.TokenType)
         {

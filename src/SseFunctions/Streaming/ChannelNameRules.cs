@@ -22,11 +22,10 @@ internal static class ChannelNameRules
                 $"The channel name is {channel.Length} characters long; at most {options.MaxChannelNameLength} are allowed (Sse:MaxChannelNameLength).");
         }
 
-        var control = channel.AsSpan().IndexOfAnyInRange('\0', '\u001f');
-        if (control < 0)
-        {
-            control = channel.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
-        }
+        // The first control character of either range, so that the reason points at the first one to fix.
+        var c0 = channel.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        var c1 = channel.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        var control = c0 < 0 || c1 < 0 ? Math.Max(c0, c1) : Math.Min(c0, c1);
 
         return control >= 0
             ? string.Create(
