@@ -1,0 +1,8 @@
+namespace SseFunctions.Tests.Output;
+
+public sealed class UnmarkedOutput
+{
+    public string? Response { get; init; }
+
+    public string? Message { get; init; }
+}

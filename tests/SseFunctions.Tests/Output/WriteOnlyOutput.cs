@@ -1,0 +1,7 @@
+namespace SseFunctions.Tests.Output;
+
+public sealed class WriteOnlyOutput
+{
+    [SseOutput]
+    public string? Value { private get; set; }
+}
