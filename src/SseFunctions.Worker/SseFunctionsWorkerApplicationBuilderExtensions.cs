@@ -1,0 +1,43 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SseFunctions.Output;
+using SseFunctions.Worker;
+
+// In the namespace of the worker's own UseMiddleware, so that Program.cs needs no extra using.
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Adds SseFunctions to an Azure Functions isolated worker.</summary>
+public static class SseFunctionsWorkerApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Publishes what functions marked with <c>[SseOutput]</c> return: the return value for an attribute on the method,
+    /// the property's value for an attribute on a property of the return type. Needs <c>builder.Services.AddSse()</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Call it after <c>ConfigureFunctionsWebApplication()</c>, so that this middleware runs inside the ASP.NET Core
+    /// integration's HTTP middleware: then an HTTP function's event is published before its response is written, and a
+    /// failed publish fails the request instead of following a response already sent.
+    /// </para>
+    /// <para>
+    /// <c>[SseOutput]</c> is a plain attribute, not a Functions output binding: a binding would need an <c>sse</c> binding
+    /// extension loaded in the Functions host, which refuses to index a function with a binding type it does not know.
+    /// This middleware publishes inside the worker instead, through the same <c>ISsePublisher</c> as any other code.
+    /// </para>
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// var builder = FunctionsApplication.CreateBuilder(args);
+    /// builder.ConfigureFunctionsWebApplication();
+    /// builder.Services.AddSse();
+    /// builder.UseSseOutput();
+    /// builder.Build().Run();
+    /// </code>
+    /// </example>
+    public static IFunctionsWorkerApplicationBuilder UseSseOutput(this IFunctionsWorkerApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<SseOutputPublisher>();
+        return builder.UseMiddleware<SseOutputMiddleware>();
+    }
+}
