@@ -2,7 +2,9 @@ namespace SseFunctions;
 
 /// <summary>
 /// The broker (Redis) could not be reached, or did not answer within <see cref="SseOptions.PublishTimeout"/>.
-/// The event must be treated as not published.
+/// Whether the event was published is not known for sure: when Redis was unreachable it was not, but when Redis stopped
+/// answering after the event was sent (a timeout, or the connection lost mid-call) it may still have been, and clients
+/// then receive it as usual. Publishing it again may deliver it twice. The message says which case this is.
 /// </summary>
 public sealed class SseBrokerUnavailableException : Exception
 {

@@ -65,7 +65,7 @@ public sealed class SseOptions
     /// </summary>
     public bool HistoryEnabled { get; set; } = true;
 
-    /// <summary>The most events kept per channel (approximately: Redis trims in whole blocks). Default 1000.</summary>
+    /// <summary>The most events kept per channel. Default 1000.</summary>
     public int HistoryMaxLength { get; set; } = 1000;
 
     /// <summary>How long an event stays in history. Default 1 hour.</summary>

@@ -9,6 +9,9 @@ internal enum HistoryGap
     /// <summary>Events after the position were trimmed from history (too old, or too many since).</summary>
     Expired,
 
-    /// <summary>No event was ever given that position: it comes from another broker, or history was wiped.</summary>
+    /// <summary>
+    /// The position is not one this history knows: it comes from another broker, it is ahead of every position
+    /// assigned, or the history was lost after it (Redis restarted without its data).
+    /// </summary>
     Unknown,
 }

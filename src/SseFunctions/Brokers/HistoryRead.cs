@@ -1,4 +1,12 @@
+using SseFunctions.Events;
+
 namespace SseFunctions.Brokers;
 
 /// <summary>The result of reading a channel's history after a position.</summary>
-internal sealed record HistoryRead(IReadOnlyList<HistoryEntry> Entries, HistoryGap Gap);
+/// <param name="Entries">The retained events after the position, oldest first.</param>
+/// <param name="Gap">Whether any event after the position may be missing from <paramref name="Entries"/>.</param>
+/// <param name="Last">
+/// The last position assigned on any channel when the read was made: every event of the channel up to it is in the
+/// read (or in the gap), and any later one was published after the read.
+/// </param>
+internal sealed record HistoryRead(IReadOnlyList<HistoryEntry> Entries, HistoryGap Gap, EventPosition Last);

@@ -11,7 +11,10 @@ internal interface ISseBroker : IAsyncDisposable
     /// <summary>Raised when the broker loses its subscription connection; live messages stop until restored.</summary>
     event Action? SubscriptionsLost;
 
-    /// <summary>Raised once subscriptions are live again after a loss; what was published meanwhile is only in history.</summary>
+    /// <summary>
+    /// Raised once every channel is subscribed again after a loss (it may also follow a first connection, with no loss
+    /// before it): what was published meanwhile is only in history, and everything published from now on arrives live.
+    /// </summary>
     event Action? SubscriptionsRestored;
 
     /// <summary>

@@ -13,6 +13,9 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
     private readonly Dictionary<string, ChannelHistory> _histories = new(StringComparer.Ordinal);
     private EventPosition _lastPosition = EventPosition.Zero;
 
+    // The first position this broker assigned: one before it comes from another process (or an earlier run of this one).
+    private EventPosition _firstPosition = EventPosition.Zero;
+
     // An in-process broker never loses its subscriptions, so nobody needs to be told.
     public event Action? SubscriptionsLost
     {
@@ -28,31 +31,35 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
 
     public Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
     {
-        Action<byte[]>[] handlers;
-        string? assignedId = null;
         lock (_gate)
         {
+            string? assignedId = null;
             if (appendToHistory)
             {
                 var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
                 _lastPosition = now > _lastPosition.Milliseconds
                     ? new EventPosition(now, 0)
                     : _lastPosition with { Sequence = _lastPosition.Sequence + 1 };
+                if (_firstPosition == EventPosition.Zero)
+                {
+                    _firstPosition = _lastPosition;
+                }
+
                 assignedId = _lastPosition.ToString();
                 envelope = EnvelopeEncoder.Close(envelope, assignedId);
                 HistoryOf(channel).Append(new HistoryEntry(_lastPosition, envelope), now, options);
             }
 
-            handlers = _handlers.TryGetValue(channel, out var list) ? [.. list] : [];
-        }
+            // Handlers run under the lock, as Redis publishes inside its script: concurrent publishers then reach
+            // subscribers in position order. They only queue frames, never block.
+            var handlers = _handlers.TryGetValue(channel, out var list) ? list.ToArray() : [];
+            foreach (var handler in handlers)
+            {
+                handler(envelope);
+            }
 
-        // Delivered in publish order because the publisher awaits each publish before the next.
-        foreach (var handler in handlers)
-        {
-            handler(envelope);
+            return Task.FromResult(new PublishReceipt(handlers.Length, assignedId));
         }
-
-        return Task.FromResult(new PublishReceipt(handlers.Length, assignedId));
     }
 
     public Task SubscribeAsync(string channel, Action<byte[]> handler)
@@ -89,13 +96,19 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
         {
             if (after > _lastPosition)
             {
-                return Task.FromResult(new HistoryRead([], HistoryGap.Unknown));
+                return Task.FromResult(new HistoryRead([], HistoryGap.Unknown, _lastPosition));
             }
 
-            var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            var history = HistoryOf(channel);
-            history.Trim(now, options);
-            return Task.FromResult(history.ReadAfter(after));
+            // Before the first position assigned here: from another process, or from before this one restarted.
+            var unknown = after < _firstPosition;
+            if (!_histories.TryGetValue(channel, out var history))
+            {
+                return Task.FromResult(new HistoryRead([], unknown ? HistoryGap.Unknown : HistoryGap.None, _lastPosition));
+            }
+
+            history.Trim(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), options);
+            var read = history.ReadAfter(after, _lastPosition);
+            return Task.FromResult(unknown ? read with { Gap = HistoryGap.Unknown } : read);
         }
     }
 
@@ -140,10 +153,10 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
             }
         }
 
-        public HistoryRead ReadAfter(EventPosition after)
+        public HistoryRead ReadAfter(EventPosition after, EventPosition last)
         {
             var entries = _entries.Select(item => item.Entry).Where(entry => entry.Position > after).ToList();
-            return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None);
+            return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None, last);
         }
     }
 }

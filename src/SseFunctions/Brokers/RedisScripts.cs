@@ -4,15 +4,23 @@ namespace SseFunctions.Brokers;
 /// The Lua run inside Redis, so that assigning a position, storing the event and publishing it happen as one step:
 /// the live event and the history always agree on its id and order.
 /// </summary>
+/// <remarks>
+/// Every key a script touches is named in KEYS, but they are several keys of different hash slots, so Redis Cluster is
+/// not supported.
+/// </remarks>
 internal static class RedisScripts
 {
     /// <summary>
-    /// KEYS[1] last position, KEYS[2] the channel's history stream; ARGV[1] channel, ARGV[2] the open envelope,
-    /// ARGV[3] most entries kept, ARGV[4] longest age in milliseconds. Returns { id, subscribers }.
+    /// KEYS[1] last position, KEYS[2] the channel's history stream, KEYS[3] first position; ARGV[1] channel, ARGV[2] the
+    /// open envelope, ARGV[3] most entries kept, ARGV[4] longest age in milliseconds. Returns { id, subscribers }.
     /// </summary>
     /// <remarks>
     /// Positions are <c>milliseconds-sequence</c> from Redis's own clock, one counter for every channel, so they order
-    /// events across channels. A key expiring <c>ARGV[4]</c> after its newest event lets an idle channel's history vanish.
+    /// events across channels. The first position is written once: a Redis that lost its data (restarted without
+    /// persistence) writes it again, which tells readers that positions before it are unknown here. Trimming (exact, by
+    /// count and by age, at most 1000 entries a publish) deletes with XDEL, not XTRIM: only XDEL records the stream's
+    /// <c>max-deleted-entry-id</c> (Redis 7.0), by which a reader learns it missed events. A key expiring <c>ARGV[4]</c>
+    /// after its newest event lets an idle channel's history vanish.
     /// </remarks>
     public const string PublishWithHistory = """
         local t = redis.call('TIME')
@@ -26,16 +34,25 @@ internal static class RedisScripts
         end
         local id = string.format('%.0f-%.0f', ms, seq)
         redis.call('SET', KEYS[1], id)
+        redis.call('SET', KEYS[3], id, 'NX')
         local envelope = ARGV[2] .. ',"id":"' .. id .. '"}'
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], id, 'e', envelope)
-        redis.call('XTRIM', KEYS[2], 'MINID', '~', string.format('%.0f-0', now - tonumber(ARGV[4])))
+        redis.call('XADD', KEYS[2], id, 'e', envelope)
+        local gone = {}
+        local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[3])
+        if excess > 0 then
+          for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', math.min(excess, 1000))) do gone[#gone + 1] = entry[1] end
+        end
+        local oldest = string.format('(%.0f-0', now - tonumber(ARGV[4]))
+        for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', oldest, 'COUNT', 1000)) do gone[#gone + 1] = entry[1] end
+        if #gone > 0 then redis.call('XDEL', KEYS[2], unpack(gone)) end
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return { id, redis.call('PUBLISH', ARGV[1], envelope) }
         """;
 
     /// <summary>
-    /// KEYS[1] last position, KEYS[2] the channel's history stream; ARGV[1] read after this position.
-    /// Returns { now in ms, last position or '', stream exists 0/1, newest trimmed position or '', entries }.
+    /// KEYS[1] last position, KEYS[2] the channel's history stream, KEYS[3] first position; ARGV[1] read after this
+    /// position. Returns { now in ms, last position or '', first position or '', stream exists 0/1, newest trimmed
+    /// position or '', entries }.
     /// </summary>
     /// <remarks>
     /// <c>max-deleted-entry-id</c> (Redis 7) names the newest event ever trimmed: if it is after the position asked
@@ -45,12 +62,13 @@ internal static class RedisScripts
         local t = redis.call('TIME')
         local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
         local last = redis.call('GET', KEYS[1]) or ''
-        if redis.call('EXISTS', KEYS[2]) == 0 then return { now, last, 0, '', {} } end
+        local first = redis.call('GET', KEYS[3]) or ''
+        if redis.call('EXISTS', KEYS[2]) == 0 then return { now, last, first, 0, '', {} } end
         local info = redis.call('XINFO', 'STREAM', KEYS[2])
         local maxDeleted = ''
         for i = 1, #info, 2 do
           if info[i] == 'max-deleted-entry-id' then maxDeleted = info[i + 1] end
         end
-        return { now, last, 1, maxDeleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+') }
+        return { now, last, first, 1, maxDeleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+') }
         """;
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
@@ -12,22 +14,31 @@ namespace SseFunctions.Brokers;
 /// literal channels only, history in a Redis Stream per channel.
 /// </summary>
 /// <remarks>
-/// Ordering: StackExchange.Redis 1.x calls subscription handlers one at a time in arrival order. Moving to 2.x means
-/// subscribing through its ordered <c>ChannelMessageQueue</c> here, since 2.x's handler overload runs concurrently.
+/// Ordering: StackExchange.Redis 1.x calls subscription handlers and connection events one at a time, in arrival
+/// order, on one queue: a loss is reported after the last message of the lost connection and before the first of the
+/// next. Moving to 2.x means subscribing through its ordered <c>ChannelMessageQueue</c> here, since 2.x's handler
+/// overload runs concurrently.
 /// </remarks>
 internal sealed partial class RedisSseBroker : ISseBroker
 {
+    private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ResubscribeTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ConfigurationOptions _configuration;
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
     private readonly ILogger<RedisSseBroker> _logger;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly RedisKey _lastPositionKey;
+    private readonly RedisKey _firstPositionKey;
     private readonly string _endpoints;
 
     // Unsubscribing removes exactly the handler that subscribed, so a stream re-subscribing a channel while the last
     // one's unsubscribe is on its way keeps its subscription.
-    private readonly ConcurrentDictionary<Action<byte[]>, Action<RedisChannel, RedisValue>> _redisHandlers = new();
+    private readonly ConcurrentDictionary<Action<byte[]>, (string Channel, Action<RedisChannel, RedisValue> Handler)> _redisHandlers = new();
+
+    // Counts losses of the subscription connection, so that waiting for one restore gives up when the next loss came.
+    private int _subscriptionLosses;
 
     public RedisSseBroker(ConfigurationOptions configuration, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
     {
@@ -36,6 +47,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _metrics = metrics;
         _logger = logger;
         _lastPositionKey = options.KeyPrefix + "last-id";
+        _firstPositionKey = options.KeyPrefix + "first-id";
         _endpoints = string.Join(", ", configuration.EndPoints.Select(Describe));
         _connection = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
     }
@@ -49,7 +61,16 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     public async Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
     {
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw Unreachable(exception, "the event was not published");
+        }
+
         try
         {
             if (!appendToHistory)
@@ -64,7 +85,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.PublishWithHistory,
-                    [_lastPositionKey, HistoryKey(channel)],
+                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
                     [channel, envelope, _options.HistoryMaxLength, (long)_options.HistoryMaxAge.TotalMilliseconds])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
@@ -73,13 +94,26 @@ internal sealed partial class RedisSseBroker : ISseBroker
         }
         catch (TimeoutException exception)
         {
+            // The command may sit in a socket or in a busy Redis and still run: nobody can take it back.
             throw new SseBrokerUnavailableException(
-                $"Redis at {_endpoints} did not answer within {_options.PublishTimeout.TotalSeconds:0.###} s (Sse:PublishTimeout); the event was not published.",
+                $"Redis at {_endpoints} did not answer within {_options.PublishTimeout.TotalSeconds:0.###} s (Sse:PublishTimeout). " +
+                "The event may still be published once Redis gets to it; publishing it again may deliver it twice.",
                 exception);
+        }
+        catch (RedisConnectionException exception) when (exception.FailureType == ConnectionFailureType.UnableToResolvePhysicalConnection)
+        {
+            throw Unreachable(exception, "the event was not published");
         }
         catch (RedisConnectionException exception)
         {
-            throw Unreachable(exception);
+            throw new SseBrokerUnavailableException(
+                $"The connection to Redis at {_endpoints} was lost while publishing ({exception.FailureType}). " +
+                "The event may or may not have been published; publishing it again may deliver it twice.",
+                exception);
+        }
+        catch (RedisServerException exception) when (IsUnavailable(exception))
+        {
+            throw Unreachable(exception, "the event was not published");
         }
     }
 
@@ -87,9 +121,19 @@ internal sealed partial class RedisSseBroker : ISseBroker
     {
         var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
 
-        // While Redis is away this completes at once; the multiplexer keeps the subscription and sends it on reconnect.
-        var redisHandler = _redisHandlers.GetOrAdd(handler, static handler => (_, message) => handler(message!));
-        await connection.GetSubscriber().SubscribeAsync(Literal(channel), redisHandler).ConfigureAwait(false);
+        var redisHandler = _redisHandlers.GetOrAdd(
+            handler,
+            static (handler, channel) => (channel, (_, message) => handler(message!)),
+            channel);
+        try
+        {
+            await connection.GetSubscriber().SubscribeAsync(Literal(channel), redisHandler.Handler).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException)
+        {
+            // Redis is away, or went away as this was sent. The multiplexer keeps the subscription and sends it when
+            // the connection is back; the restore after that loss catches up from history.
+        }
     }
 
     public async Task UnsubscribeAsync(string channel, Action<byte[]> handler)
@@ -97,46 +141,60 @@ internal sealed partial class RedisSseBroker : ISseBroker
         var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         if (_redisHandlers.TryRemove(handler, out var redisHandler))
         {
-            await connection.GetSubscriber().UnsubscribeAsync(Literal(channel), redisHandler).ConfigureAwait(false);
+            try
+            {
+                await connection.GetSubscriber().UnsubscribeAsync(Literal(channel), redisHandler.Handler).ConfigureAwait(false);
+            }
+            catch (RedisConnectionException)
+            {
+                // The multiplexer forgot the subscription already; Redis drops it with the lost connection.
+            }
         }
     }
 
     public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
     {
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
         RedisResult result;
         try
         {
+            var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel)], [after.ToString()])
+                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString()])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is TimeoutException or RedisConnectionException or RedisTimeoutException)
+        catch (Exception exception) when (IsUnavailable(exception))
         {
-            throw Unreachable(exception);
+            throw Unreachable(exception, "nothing was read");
         }
 
         var parts = (RedisResult[])result!;
-        var now = long.Parse((string)parts[0]!, System.Globalization.CultureInfo.InvariantCulture);
-        var hasLast = EventPosition.TryParse((string)parts[1]!, out var last);
-        if (!hasLast || after > last)
+        var now = long.Parse((string)parts[0]!, CultureInfo.InvariantCulture);
+        if (!EventPosition.TryParse((string)parts[1]!, out var last) || after > last)
         {
-            return new HistoryRead([], HistoryGap.Unknown);
+            return new HistoryRead([], HistoryGap.Unknown, last);
         }
 
-        if ((long)parts[2] == 0)
+        if (after == last)
+        {
+            // Nothing was published anywhere since.
+            return new HistoryRead([], HistoryGap.None, last);
+        }
+
+        // Positions before the first one this Redis assigned are from history it lost, or from another Redis.
+        var lost = EventPosition.TryParse((string)parts[2]!, out var first) && after < first;
+        if ((long)parts[3] == 0)
         {
             // The stream expired a full HistoryMaxAge after its newest event: only a reader older than that can have missed any.
             var expired = after.Milliseconds < now - (long)_options.HistoryMaxAge.TotalMilliseconds;
-            return new HistoryRead([], expired ? HistoryGap.Expired : HistoryGap.None);
+            return new HistoryRead([], lost ? HistoryGap.Unknown : expired ? HistoryGap.Expired : HistoryGap.None, last);
         }
 
-        var gap = EventPosition.TryParse((string)parts[3]!, out var maxDeleted) && maxDeleted > after
-            ? HistoryGap.Expired
-            : HistoryGap.None;
+        var gap = lost
+            ? HistoryGap.Unknown
+            : EventPosition.TryParse((string)parts[4]!, out var maxDeleted) && maxDeleted > after ? HistoryGap.Expired : HistoryGap.None;
         var entries = new List<HistoryEntry>();
-        foreach (var item in (RedisResult[])parts[4]!)
+        foreach (var item in (RedisResult[])parts[5]!)
         {
             var entry = (RedisResult[])item!;
             if (EventPosition.TryParse((string)entry[0]!, out var position))
@@ -146,22 +204,22 @@ internal sealed partial class RedisSseBroker : ISseBroker
             }
         }
 
-        return new HistoryRead(entries, gap);
+        return new HistoryRead(entries, gap, last);
     }
 
     public async Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)
     {
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
             var last = await connection.GetDatabase().StringGetAsync(_lastPositionKey)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             return EventPosition.TryParse((string?)last, out var position) ? position : EventPosition.Zero;
         }
-        catch (Exception exception) when (exception is TimeoutException or RedisConnectionException or RedisTimeoutException)
+        catch (Exception exception) when (IsUnavailable(exception))
         {
-            throw Unreachable(exception);
+            throw Unreachable(exception, "nothing was read");
         }
     }
 
@@ -183,10 +241,23 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _ => endPoint.ToString() ?? "?",
     };
 
+    /// <summary>Errors that mean Redis cannot serve now, as opposed to a bug: the caller may try again later.</summary>
+    private static bool IsUnavailable(Exception exception) => exception switch
+    {
+        TimeoutException or RedisConnectionException => true,
+
+        // Loading its data after a restart, busy with a long script, a replica after a failover, or without its primary.
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal),
+        _ => false,
+    };
+
     private RedisKey HistoryKey(string channel) => _options.KeyPrefix + "history:" + channel;
 
-    private SseBrokerUnavailableException Unreachable(Exception exception) =>
-        new($"Redis at {_endpoints} is unreachable ({exception.GetType().Name}); nothing was published or read. " +
+    private SseBrokerUnavailableException Unreachable(Exception exception, string outcome) =>
+        new($"Redis at {_endpoints} is unreachable ({exception.GetType().Name}); {outcome}. " +
             "Check that Redis is running and that SSE_REDIS_URL / REDIS_URL points at it.", exception);
 
     private async Task<ConnectionMultiplexer> GetConnectionAsync(CancellationToken cancellationToken) =>
@@ -213,6 +284,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             return;
         }
 
+        Interlocked.Increment(ref _subscriptionLosses);
         LogSubscriptionLost(_endpoints, e.FailureType.ToString());
         SubscriptionsLost?.Invoke();
     }
@@ -226,30 +298,63 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
         _metrics.RedisReconnects.Add(1);
         LogSubscriptionRestored(_endpoints);
-        _ = Task.Run(AwaitResubscriptionThenNotifyAsync);
+        var losses = Volatile.Read(ref _subscriptionLosses);
+        _ = Task.Run(() => AwaitResubscriptionThenNotifyAsync(losses));
     }
 
-    /// <summary>
-    /// The multiplexer re-sends every subscription when the connection comes back; a subscription made after that is
-    /// answered after them, so once it is confirmed every channel is live again and history can fill the gap.
-    /// </summary>
-    private async Task AwaitResubscriptionThenNotifyAsync()
+    /// <summary>Tells the hub once every channel is live again, so that history read from then on fills the whole gap.</summary>
+    private async Task AwaitResubscriptionThenNotifyAsync(int losses)
     {
         try
         {
-            var connection = await _connection.Value.ConfigureAwait(false);
-            var subscriber = connection.GetSubscriber();
-            var barrier = Literal(_options.KeyPrefix + "barrier:" + Guid.NewGuid().ToString("N"));
-            await subscriber.SubscribeAsync(barrier, static (_, _) => { }).ConfigureAwait(false);
-            await subscriber.UnsubscribeAsync(barrier).ConfigureAwait(false);
+            var subscriber = (await _connection.Value.ConfigureAwait(false)).GetSubscriber();
+            var started = Stopwatch.GetTimestamp();
+            while (!await AreSubscriptionsLiveAsync(subscriber).ConfigureAwait(false))
+            {
+                if (Volatile.Read(ref _subscriptionLosses) != losses)
+                {
+                    // Lost again: the next restore waits again.
+                    return;
+                }
+
+                if (Stopwatch.GetElapsedTime(started) > ResubscribeTimeout)
+                {
+                    LogResubscribeTimedOut(_endpoints, ResubscribeTimeout.TotalSeconds);
+                    break;
+                }
+
+                await Task.Delay(ResubscribePollInterval).ConfigureAwait(false);
+            }
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        catch (Exception exception) when (exception is RedisConnectionException or TimeoutException or ObjectDisposedException)
         {
-            // Lost again already: the next restore runs this again.
+            // Lost again (or shutting down): the next restore waits again.
             return;
         }
 
         SubscriptionsRestored?.Invoke();
+    }
+
+    /// <summary>
+    /// The multiplexer sends every channel's subscription again after a reconnect, at once or from a reconfiguration a
+    /// moment later, and only then gives the channel an endpoint. Once every channel has one, a new subscription that
+    /// is itself sent is answered after all of them, in order on the same socket: then every channel is live.
+    /// </summary>
+    private async Task<bool> AreSubscriptionsLiveAsync(ISubscriber subscriber)
+    {
+        foreach (var (channel, _) in _redisHandlers.Values)
+        {
+            if (subscriber.SubscribedEndpoint(Literal(channel)) is null)
+            {
+                return false;
+            }
+        }
+
+        var barrier = Literal(_options.KeyPrefix + "barrier:" + Guid.NewGuid().ToString("N"));
+        await subscriber.SubscribeAsync(barrier, static (_, _) => { }).ConfigureAwait(false);
+        var sent = subscriber.SubscribedEndpoint(barrier) is not null;
+        await subscriber.UnsubscribeAsync(barrier).ConfigureAwait(false);
+        return sent;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoints} is not reachable yet; SseFunctions keeps trying to connect.")]
@@ -260,4 +365,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis subscription connection to {Endpoints} is back.")]
     private partial void LogSubscriptionRestored(string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis subscription connection to {Endpoints} is back, but not every channel was subscribed again within {Seconds} s; catching up from history anyway.")]
+    private partial void LogResubscribeTimedOut(string endpoints, double seconds);
 }

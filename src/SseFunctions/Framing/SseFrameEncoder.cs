@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using SseFunctions.Events;
@@ -9,76 +8,108 @@ namespace SseFunctions.Framing;
 /// Encodes events as WHATWG <c>text/event-stream</c> blocks in UTF-8 without a byte-order mark: <c>event:</c>, one
 /// <c>data:</c> line per line of data (split on CRLF, CR and LF), <c>id:</c>, <c>retry:</c>, then a blank line.
 /// </summary>
+/// <remarks>
+/// A frame is measured first and then written into an array of exactly its size: one allocation per event, which all
+/// of a channel's streams share.
+/// </remarks>
 internal static class SseFrameEncoder
 {
     public static SseFrame Encode(SseEnvelope envelope)
     {
-        var buffer = new ArrayBufferWriter<byte>(envelope.DataText.Length + 64);
-        if (envelope.Type is not null)
-        {
-            WriteField(buffer, "event: "u8, envelope.Type);
-        }
-
-        WriteData(buffer, envelope.DataText);
         EventPosition? position = null;
-        if (envelope.Id is not null)
+        if (envelope.Id is not null && EventPosition.TryParse(envelope.Id, out var parsed))
         {
-            WriteField(buffer, "id: "u8, envelope.Id);
-            if (EventPosition.TryParse(envelope.Id, out var parsed))
-            {
-                position = parsed;
-            }
+            position = parsed;
         }
 
-        if (envelope.Retry is not null)
-        {
-            WriteField(buffer, "retry: "u8, envelope.Retry.Value.ToString(CultureInfo.InvariantCulture));
-        }
-
-        buffer.Write("\n"u8);
-        return new SseFrame(buffer.WrittenSpan.ToArray(), position);
+        return new SseFrame(EncodeBytes(envelope.Type, envelope.DataText, envelope.Id, envelope.Retry), position);
     }
 
     /// <summary>An event of the package's own (the opening of a stream, a resume signal): no id, so the browser's last id stays.</summary>
-    public static byte[] EncodeControl(string type, string data, TimeSpan? retry)
+    public static byte[] EncodeControl(string type, string data, TimeSpan? retry) =>
+        EncodeBytes(type, data, id: null, retry is null ? null : (long)retry.Value.TotalMilliseconds);
+
+    private static byte[] EncodeBytes(string? type, string data, string? id, long? retry)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + data.Length);
-        WriteField(buffer, "event: "u8, type);
-        WriteData(buffer, data);
+        Span<char> retryText = stackalloc char[20];
+        var retryLength = 0;
         if (retry is not null)
         {
-            WriteField(buffer, "retry: "u8, ((long)retry.Value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            retry.Value.TryFormat(retryText, out retryLength, provider: CultureInfo.InvariantCulture);
         }
 
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        var measure = new FrameWriter(Span<byte>.Empty);
+        Write(ref measure, type, data, id, retryText[..retryLength]);
+        var bytes = new byte[measure.Length];
+        var writer = new FrameWriter(bytes);
+        Write(ref writer, type, data, id, retryText[..retryLength]);
+        return bytes;
     }
 
-    private static void WriteData(ArrayBufferWriter<byte> buffer, string data)
+    private static void Write(ref FrameWriter writer, string? type, scoped ReadOnlySpan<char> data, string? id, scoped ReadOnlySpan<char> retry)
     {
+        if (type is not null)
+        {
+            writer.Field("event: "u8, type);
+        }
+
         // Always at least one data: line, so that an event with empty data still dispatches.
-        var rest = data.AsSpan();
         while (true)
         {
-            var lineBreak = rest.IndexOfAny('\r', '\n');
-            var line = lineBreak < 0 ? rest : rest[..lineBreak];
-            WriteField(buffer, "data: "u8, line);
+            var lineBreak = data.IndexOfAny('\r', '\n');
+            writer.Field("data: "u8, lineBreak < 0 ? data : data[..lineBreak]);
             if (lineBreak < 0)
             {
+                break;
+            }
+
+            var breakLength = data[lineBreak] == '\r' && lineBreak + 1 < data.Length && data[lineBreak + 1] == '\n' ? 2 : 1;
+            data = data[(lineBreak + breakLength)..];
+        }
+
+        if (id is not null)
+        {
+            writer.Field("id: "u8, id);
+        }
+
+        // A formatted number is never empty: empty means no retry.
+        if (!retry.IsEmpty)
+        {
+            writer.Field("retry: "u8, retry);
+        }
+
+        writer.EndEvent();
+    }
+
+    /// <summary>Writes fields into a frame, or with no destination only counts the bytes they take.</summary>
+    private ref struct FrameWriter(Span<byte> destination)
+    {
+        private readonly Span<byte> _destination = destination;
+
+        public int Length { get; private set; }
+
+        public void Field(scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<char> value)
+        {
+            if (_destination.IsEmpty)
+            {
+                Length += name.Length + Encoding.UTF8.GetByteCount(value) + 1;
                 return;
             }
 
-            var breakLength = rest[lineBreak] == '\r' && lineBreak + 1 < rest.Length && rest[lineBreak + 1] == '\n' ? 2 : 1;
-            rest = rest[(lineBreak + breakLength)..];
+            name.CopyTo(_destination[Length..]);
+            Length += name.Length;
+            Length += Encoding.UTF8.GetBytes(value, _destination[Length..]);
+            _destination[Length++] = (byte)'\n';
         }
-    }
 
-    private static void WriteField(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
-    {
-        buffer.Write(name);
-        var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
-        var written = Encoding.UTF8.GetBytes(value, span);
-        span[written] = (byte)'\n';
-        buffer.Advance(written + 1);
+        public void EndEvent()
+        {
+            if (!_destination.IsEmpty)
+            {
+                _destination[Length] = (byte)'\n';
+            }
+
+            Length++;
+        }
     }
 }

@@ -13,6 +13,10 @@ namespace SseFunctions.Streaming;
 /// </summary>
 internal sealed partial class ChannelHub : IDisposable
 {
+    // While the subscription is back but history cannot be read, live events wait; this bounds how long.
+    private const int RecoveryAttempts = 10;
+    private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly ISseBroker _broker;
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
@@ -25,7 +29,12 @@ internal sealed partial class ChannelHub : IDisposable
     private readonly Lock _dispatchGate = new();
     private readonly List<(ChannelSubscription Subscription, SseFrame Frame)> _heldWhileRecovering = [];
     private bool _recovering;
+    private int _losses;
     private EventPosition _lastDispatched = EventPosition.Zero;
+
+    // One recovery at a time: a second restore's recovery reads after what the first one dispatched. Never disposed:
+    // a recovery may still release it while the host shuts down, and it holds no wait handle.
+    private readonly SemaphoreSlim _recoveryGate = new(1, 1);
 
     public ChannelHub(ISseBroker broker, SseOptions options, SseMetrics metrics, ILogger<ChannelHub> logger)
     {
@@ -101,7 +110,7 @@ internal sealed partial class ChannelHub : IDisposable
         }
     }
 
-    private async Task<EventPosition> TryGetLastPositionAsync()
+    private async Task<EventPosition?> TryGetLastPositionAsync()
     {
         try
         {
@@ -109,8 +118,8 @@ internal sealed partial class ChannelHub : IDisposable
         }
         catch (SseBrokerUnavailableException)
         {
-            // Redis is away: nothing can be published meanwhile, so everything dispatched from now on is newer anyway.
-            return EventPosition.Zero;
+            // Redis is away: a recovery reads this channel after what was dispatched last, if anything was.
+            return null;
         }
     }
 
@@ -137,6 +146,12 @@ internal sealed partial class ChannelHub : IDisposable
         }
 
         var frame = SseFrameEncoder.Encode(envelope);
+        if (!_options.HistoryEnabled && frame.Position is not null)
+        {
+            // Without history, ids are whatever publishers chose: "5-1" is no position, and no reason to skip "3-1" after it.
+            frame = new SseFrame(frame.Bytes, position: null);
+        }
+
         lock (_dispatchGate)
         {
             if (_recovering)
@@ -172,12 +187,108 @@ internal sealed partial class ChannelHub : IDisposable
         lock (_dispatchGate)
         {
             _recovering = true;
+            _losses++;
         }
     }
 
     private void OnSubscriptionsRestored() => _ = RecoverAsync();
 
+    /// <summary>
+    /// Reads what was published while the subscription was down and dispatches it, then what arrived live meanwhile,
+    /// in position order and each once. The broker raises the restore only once every channel is live again, so
+    /// history read from then on holds every event that did not arrive live.
+    /// </summary>
     private async Task RecoverAsync()
+    {
+        await _recoveryGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                int losses;
+                EventPosition lastDispatched;
+                lock (_dispatchGate)
+                {
+                    if (!_recovering)
+                    {
+                        // A restore with no loss before it (the first connection), or an earlier recovery covered it.
+                        return;
+                    }
+
+                    losses = _losses;
+                    lastDispatched = _lastDispatched;
+                }
+
+                List<(ChannelSubscription Subscription, SseFrame Frame)> missed;
+                try
+                {
+                    missed = _options.HistoryEnabled ? await ReadMissedAsync(lastDispatched).ConfigureAwait(false) : [];
+                }
+                catch (SseBrokerUnavailableException exception) when (attempt < RecoveryAttempts)
+                {
+                    lock (_dispatchGate)
+                    {
+                        if (_losses != losses)
+                        {
+                            // Lost again: the next restore recovers.
+                            return;
+                        }
+                    }
+
+                    LogRecoveryRetry(exception, attempt);
+                    await Task.Delay(RecoveryRetryDelay).ConfigureAwait(false);
+                    continue;
+                }
+                catch (Exception exception)
+                {
+                    // Holding live events any longer would freeze every stream: give up on the gap, loudly.
+                    LogRecoveryFailed(exception);
+                    missed = [];
+                }
+
+                var recovered = 0;
+                lock (_dispatchGate)
+                {
+                    foreach (var (subscription, frame) in missed)
+                    {
+                        if (frame.Position > _lastDispatched)
+                        {
+                            FanOut(subscription, frame);
+                            recovered++;
+                        }
+                    }
+
+                    foreach (var (subscription, frame) in _heldWhileRecovering)
+                    {
+                        if (frame.Position is null || frame.Position > _lastDispatched)
+                        {
+                            FanOut(subscription, frame);
+                        }
+                    }
+
+                    _heldWhileRecovering.Clear();
+
+                    // Lost again while reading: what was read is still right, but the next gap is the next restore's.
+                    _recovering = _losses != losses;
+                }
+
+                LogRecovered(recovered);
+                return;
+            }
+        }
+        finally
+        {
+            _recoveryGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Every subscribed channel's events after <paramref name="lastDispatched"/> (or after the channel's baseline, if it
+    /// was subscribed later), in position order, up to the last position assigned when the first channel was read:
+    /// anything later was published after the subscriptions were live, so it arrived live and is held. The channels
+    /// are read at once, in one round trip's time however many there are.
+    /// </summary>
+    private async Task<List<(ChannelSubscription Subscription, SseFrame Frame)>> ReadMissedAsync(EventPosition lastDispatched)
     {
         ChannelSubscription[] subscriptions;
         lock (_subscriptionsGate)
@@ -185,62 +296,33 @@ internal sealed partial class ChannelHub : IDisposable
             subscriptions = [.. _subscriptions.Values];
         }
 
-        EventPosition lastDispatched;
-        lock (_dispatchGate)
-        {
-            lastDispatched = _lastDispatched;
-        }
+        // Subscribed while Redis was away, before this process ever received an event: nothing to anchor on, and
+        // reading the whole history would hand a new stream events it never asked for.
+        var reads = await Task.WhenAll(subscriptions
+            .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
+            .Select(async subscription =>
+            {
+                var after = subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched;
+                return (Subscription: subscription, Read: await _broker.ReadHistoryAsync(subscription.Channel, after, CancellationToken.None).ConfigureAwait(false));
+            })).ConfigureAwait(false);
 
         var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
-        if (_options.HistoryEnabled)
+        EventPosition? cut = null;
+        foreach (var (subscription, read) in reads)
         {
-            try
+            cut = cut is { } earlier && earlier < read.Last ? earlier : read.Last;
+            foreach (var entry in read.Entries)
             {
-                foreach (var subscription in subscriptions)
+                if (EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
                 {
-                    var after = subscription.Baseline > lastDispatched ? subscription.Baseline : lastDispatched;
-                    var read = await _broker.ReadHistoryAsync(subscription.Channel, after, CancellationToken.None).ConfigureAwait(false);
-                    foreach (var entry in read.Entries)
-                    {
-                        if (EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
-                        {
-                            missed.Add((subscription, SseFrameEncoder.Encode(envelope)));
-                        }
-                    }
+                    missed.Add((subscription, SseFrameEncoder.Encode(envelope)));
                 }
-            }
-            catch (SseBrokerUnavailableException exception)
-            {
-                // Lost again before the gap could be read: stay in recovery; the next restore reads it.
-                LogRecoveryFailed(exception);
-                return;
             }
         }
 
+        missed.RemoveAll(item => item.Frame.Position > cut);
         missed.Sort(static (left, right) => left.Frame.Position!.Value.CompareTo(right.Frame.Position!.Value));
-        lock (_dispatchGate)
-        {
-            foreach (var (subscription, frame) in missed)
-            {
-                if (frame.Position > _lastDispatched)
-                {
-                    FanOut(subscription, frame);
-                }
-            }
-
-            foreach (var (subscription, frame) in _heldWhileRecovering)
-            {
-                if (frame.Position is null || frame.Position > _lastDispatched)
-                {
-                    FanOut(subscription, frame);
-                }
-            }
-
-            _heldWhileRecovering.Clear();
-            _recovering = false;
-        }
-
-        LogRecovered(missed.Count);
+        return missed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a message on channel '{Channel}' that is not a Flask-SSE event: {Problem}.")]
@@ -252,7 +334,10 @@ internal sealed partial class ChannelHub : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe from channel '{Channel}'.")]
     private partial void LogUnsubscribeFailed(Exception exception, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read what was published while the Redis subscription was down; trying again when it is back.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read what was published while the Redis subscription was down (attempt {Attempt}); trying again. Live events wait meanwhile.")]
+    private partial void LogRecoveryRetry(Exception exception, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read what was published while the Redis subscription was down; streams continue with live events, and the events published meanwhile are missing from them.")]
     private partial void LogRecoveryFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscriptions are live again; {Count} events published meanwhile were delivered from history.")]

@@ -20,8 +20,11 @@ internal sealed class ChannelSubscription(string channel)
     /// <summary>Completes when the broker confirmed the subscription (and its baseline is known).</summary>
     public Task Ready { get; set; } = Task.CompletedTask;
 
-    /// <summary>The last position assigned anywhere when this subscription became live: what recovery must not reach behind.</summary>
-    public EventPosition Baseline { get; set; }
+    /// <summary>
+    /// The last position assigned anywhere when this subscription became live: what recovery must not reach behind.
+    /// Null when Redis could not tell (it was away).
+    /// </summary>
+    public EventPosition? Baseline { get; set; }
 
     /// <summary>Changed only under the hub's lock.</summary>
     public void Add(SseConnection connection) => Volatile.Write(ref _listeners, [.. _listeners, connection]);

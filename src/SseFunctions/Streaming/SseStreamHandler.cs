@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,6 +29,9 @@ internal sealed partial class SseStreamHandler(
     public const string MissedEventType = "sse-missed";
 
     private static readonly byte[] OpeningComment = ":\n\n"u8.ToArray();
+
+    // Frames up to this size are copied into the response's current block; larger ones are written across blocks.
+    private const int SmallFrame = 2048;
 
     private readonly byte[] _opening = options.ReconnectInterval is { } retry
         ? [.. OpeningComment, .. System.Text.Encoding.UTF8.GetBytes($"retry: {(long)retry.TotalMilliseconds}\n\n")]
@@ -64,7 +68,11 @@ internal sealed partial class SseStreamHandler(
 
         var subscriptions = new List<ChannelSubscription>(request.Channels.Count);
         metrics.OpenStreams.Add(1);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, cancellationToken, connection.EndedSlow);
+        // Registered once per stream rather than linked into a new token source or passed to every wait: thousands
+        // of idle streams each keep this, and the writer waits thousands of times a second under load.
+        using var aborted = context.RequestAborted.UnsafeRegister(static state => ((SseConnection)state!).Abort(), connection);
+        using var cancelled = cancellationToken.UnsafeRegister(static state => ((SseConnection)state!).Abort(), connection);
+        var stop = connection.Stopping;
         try
         {
             foreach (var channel in request.Channels)
@@ -72,9 +80,9 @@ internal sealed partial class SseStreamHandler(
                 subscriptions.Add(await hub.JoinAsync(channel, connection).ConfigureAwait(false));
             }
 
-            await OpenResponseAsync(context, stop.Token).ConfigureAwait(false);
-            var lastWritten = await ReplayAsync(context, request, stop.Token).ConfigureAwait(false);
-            await WriteLiveAsync(context, connection, lastWritten, stop.Token).ConfigureAwait(false);
+            await OpenResponseAsync(context, stop).ConfigureAwait(false);
+            var lastWritten = await ReplayAsync(context, request, stop).ConfigureAwait(false);
+            await WriteLiveAsync(context, connection, lastWritten, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -124,7 +132,10 @@ internal sealed partial class SseStreamHandler(
         await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes what the client missed, oldest first; returns the last position it now has.</summary>
+    /// <summary>
+    /// Writes what the client missed, oldest first; returns the last position it now has, after which live frames are
+    /// new to it. The stream subscribed before this reads, so every event not replayed arrives live.
+    /// </summary>
     private async Task<EventPosition> ReplayAsync(HttpContext context, StreamRequest request, CancellationToken cancellationToken)
     {
         if (request.LastEventId is null || !options.HistoryEnabled)
@@ -140,6 +151,7 @@ internal sealed partial class SseStreamHandler(
 
         var entries = new List<HistoryEntry>();
         var gap = HistoryGap.None;
+        EventPosition? cut = null;
         try
         {
             foreach (var channel in request.Channels)
@@ -147,6 +159,7 @@ internal sealed partial class SseStreamHandler(
                 var read = await broker.ReadHistoryAsync(channel, after, cancellationToken).ConfigureAwait(false);
                 entries.AddRange(read.Entries);
                 gap = read.Gap > gap ? read.Gap : gap;
+                cut = cut is { } earlier && earlier < read.Last ? earlier : read.Last;
             }
         }
         catch (SseBrokerUnavailableException exception)
@@ -161,12 +174,22 @@ internal sealed partial class SseStreamHandler(
             await SignalMissedAsync(context, request.LastEventId, gap == HistoryGap.Expired ? "expired" : "unknown", cancellationToken).ConfigureAwait(false);
         }
 
+        // Channels are read one after another: an event published on the first channel after it was read may be older
+        // than one read on the second. Only what was published before the first read goes out now; the rest is in the
+        // live queue, in order.
         entries.Sort(static (left, right) => left.Position.CompareTo(right.Position));
         var body = context.Response.BodyWriter;
-        var lastWritten = after;
+
+        // An unknown id is none of ours: live events must not be measured against it.
+        var lastWritten = gap == HistoryGap.Unknown ? EventPosition.Zero : after;
         var replayed = 0;
         foreach (var entry in entries)
         {
+            if (entry.Position > cut)
+            {
+                break;
+            }
+
             if (entry.Position > lastWritten && EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
             {
                 body.Write(SseFrameEncoder.Encode(envelope).Bytes);
@@ -197,30 +220,9 @@ internal sealed partial class SseStreamHandler(
     private async Task WriteLiveAsync(HttpContext context, SseConnection connection, EventPosition lastWritten, CancellationToken cancellationToken)
     {
         var body = context.Response.BodyWriter;
-        var frames = connection.Frames;
-        while (await frames.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await connection.WaitToReadAsync().ConfigureAwait(false))
         {
-            var delivered = 0;
-            while (frames.TryRead(out var frame))
-            {
-                if (frame.Position is { } position)
-                {
-                    // Already sent by the replay, or by the gap recovery after a Redis outage.
-                    if (position <= lastWritten)
-                    {
-                        continue;
-                    }
-
-                    lastWritten = position;
-                }
-
-                body.Write(frame.Bytes);
-                if (!ReferenceEquals(frame, SseFrame.Heartbeat))
-                {
-                    delivered++;
-                }
-            }
-
+            var delivered = WriteQueued(body, connection, ref lastWritten);
             var flushed = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
             connection.MarkActivity(timeProvider.GetTimestamp());
             if (delivered > 0)
@@ -233,6 +235,61 @@ internal sealed partial class SseStreamHandler(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Copies every queued frame into the response, asking it for buffer space once per block rather than once per
+    /// frame (each request takes the server's lock); returns how many events, heartbeats aside, were written.
+    /// </summary>
+    private static int WriteQueued(PipeWriter body, SseConnection connection, ref EventPosition lastWritten)
+    {
+        var delivered = 0;
+        var buffer = Span<byte>.Empty;
+        var used = 0;
+        while (connection.TryRead(out var frame))
+        {
+            if (frame.Position is { } position)
+            {
+                // Already sent by the replay, or by the gap recovery after a Redis outage.
+                if (position <= lastWritten)
+                {
+                    continue;
+                }
+
+                lastWritten = position;
+            }
+
+            var bytes = frame.Bytes;
+            if (bytes.Length > buffer.Length - used)
+            {
+                body.Advance(used);
+                used = 0;
+                if (bytes.Length > SmallFrame)
+                {
+                    // Larger than a block may hold: written across blocks, never into a buffer of its own size.
+                    body.Write(bytes);
+                    buffer = Span<byte>.Empty;
+                }
+                else
+                {
+                    buffer = body.GetSpan(bytes.Length);
+                }
+            }
+
+            if (buffer.Length > 0)
+            {
+                bytes.CopyTo(buffer[used..]);
+                used += bytes.Length;
+            }
+
+            if (!ReferenceEquals(frame, SseFrame.Heartbeat))
+            {
+                delivered++;
+            }
+        }
+
+        body.Advance(used);
+        return delivered;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream on '{Channels}' ended ({Reason}).")]

@@ -1,0 +1,225 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SseFunctions.Diagnostics;
+using SseFunctions.Framing;
+using SseFunctions.Streaming;
+
+namespace SseFunctions.Tests.Resilience;
+
+/// <summary>
+/// The hub's recovery after the broker lost its subscription connection, driven step by step through a scripted broker:
+/// what was published meanwhile comes from history, what arrives live during the recovery waits, and each event reaches
+/// each stream once, in position order, however the steps interleave.
+/// </summary>
+public sealed class ChannelHubRecoveryTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ScriptedBroker _broker = new();
+    private readonly ChannelHub _hub;
+
+    public ChannelHubRecoveryTests()
+    {
+        var options = new SseOptions();
+        _hub = new ChannelHub(_broker, options, new SseMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<ChannelHub>.Instance);
+    }
+
+    [Fact]
+    public async Task Events_published_while_the_subscription_was_down_arrive_after_the_restore_before_later_ones_each_once()
+    {
+        var stream = await OpenAsync("a");
+        _broker.Publish("a", "1");
+
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "2", live: false);
+        _broker.Publish("a", "3", live: false);
+
+        // Live again before the hub heard of it: this one is in history too, and must still come once, after 2 and 3.
+        _broker.Publish("a", "4");
+        _broker.RestoreSubscriptions();
+        _broker.Publish("a", "5");
+
+        Assert.Equal(["1", "2", "3", "4", "5"], await TakeAsync(stream, 5));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task An_event_published_on_one_channel_while_another_is_read_is_neither_lost_nor_reordered()
+    {
+        var stream = await OpenAsync("a", "b");
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "a1", live: false);
+        _broker.Publish("b", "b1", live: false);
+        var reads = 0;
+        _broker.BeforeRead = channel =>
+        {
+            if (++reads == 2)
+            {
+                // Published live after the first channel's history was read, before the second's.
+                _broker.Publish(channel == "a" ? "b" : "a", "late-on-the-first-channel-read");
+                _broker.Publish(channel, "on-the-second-channel-read");
+            }
+        };
+
+        _broker.RestoreSubscriptions();
+
+        Assert.Equal(["a1", "b1", "late-on-the-first-channel-read", "on-the-second-channel-read"], await TakeAsync(stream, 4));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task After_a_loss_during_a_recovery_live_events_wait_until_the_next_restore_filled_the_new_gap()
+    {
+        var stream = await OpenAsync("a");
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "1", live: false);
+        _broker.BeforeRead = _ =>
+        {
+            _broker.BeforeRead = null;
+            _broker.LoseSubscriptions();
+        };
+
+        _broker.RestoreSubscriptions();
+        Assert.Equal(["1"], await TakeAsync(stream, 1));
+
+        _broker.Publish("a", "2", live: false);
+        _broker.Publish("a", "3");
+        AssertNothingMore(stream);
+
+        _broker.RestoreSubscriptions();
+        Assert.Equal(["2", "3"], await TakeAsync(stream, 2));
+        _broker.Publish("a", "4");
+        Assert.Equal(["4"], await TakeAsync(stream, 1));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task While_history_cannot_be_read_live_events_wait_and_the_gap_arrives_first_once_it_can()
+    {
+        var stream = await OpenAsync("a");
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "1", live: false);
+        _broker.Unreachable = true;
+
+        _broker.RestoreSubscriptions();
+        _broker.Publish("a", "2");
+        AssertNothingMore(stream);
+        _broker.Unreachable = false;
+
+        Assert.Equal(["1", "2"], await TakeAsync(stream, 2));
+        Assert.True(_broker.Reads.Count >= 2, "The hub should have read history again after the failed attempt.");
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task A_history_error_that_is_no_outage_releases_the_live_events_instead_of_freezing_the_streams()
+    {
+        var stream = await OpenAsync("a");
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "lost-with-the-gap", live: false);
+        _broker.Publish("a", "held");
+        _broker.ReadFailure = new InvalidOperationException("Scripted: a bug.");
+
+        _broker.RestoreSubscriptions();
+        _broker.Publish("a", "after");
+
+        Assert.Equal(["held", "after"], await TakeAsync(stream, 2));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task A_channel_first_subscribed_while_redis_is_away_gets_no_old_history_after_the_restore()
+    {
+        _broker.Publish("a", "old", live: false);
+        _broker.LoseSubscriptions();
+        _broker.Unreachable = true;
+        var stream = await OpenAsync("a");
+        _broker.Unreachable = false;
+
+        _broker.RestoreSubscriptions();
+        _broker.Publish("a", "new");
+
+        Assert.Equal(["new"], await TakeAsync(stream, 1));
+        Assert.DoesNotContain("a", _broker.Reads);
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task A_channel_subscribed_while_redis_is_away_recovers_from_the_last_event_the_process_received()
+    {
+        var first = await OpenAsync("a");
+        _broker.Publish("a", "1");
+        _broker.LoseSubscriptions();
+        _broker.Unreachable = true;
+        var second = await OpenAsync("b");
+        _broker.Unreachable = false;
+        _broker.Publish("b", "published-while-down", live: false);
+
+        _broker.RestoreSubscriptions();
+
+        Assert.Equal(["1"], await TakeAsync(first, 1));
+        Assert.Equal(["published-while-down"], await TakeAsync(second, 1));
+        AssertNothingMore(first);
+        AssertNothingMore(second);
+    }
+
+    [Fact]
+    public async Task A_restore_without_a_loss_before_it_reads_no_history_and_changes_nothing()
+    {
+        var stream = await OpenAsync("a");
+        _broker.Publish("a", "1");
+
+        _broker.RestoreSubscriptions();
+        _broker.Publish("a", "2");
+
+        Assert.Equal(["1", "2"], await TakeAsync(stream, 2));
+        Assert.Empty(_broker.Reads);
+        AssertNothingMore(stream);
+    }
+
+    public void Dispose()
+    {
+        _hub.Dispose();
+        _services.Dispose();
+    }
+
+    private static string DataOf(SseFrame frame)
+    {
+        var text = Encoding.UTF8.GetString(frame.Bytes);
+        var start = text.IndexOf("data: ", StringComparison.Ordinal) + "data: ".Length;
+        return text[start..text.IndexOf('\n', start)];
+    }
+
+    private static async Task<List<string>> TakeAsync(SseConnection connection, int count)
+    {
+        var taken = new List<string>();
+        while (taken.Count < count)
+        {
+            if (connection.TryRead(out var frame))
+            {
+                taken.Add(DataOf(frame));
+                continue;
+            }
+
+            Assert.True(
+                await connection.WaitToReadAsync().AsTask().WaitAsync(Infrastructure.SseTestClient.Patience),
+                $"The stream ended after {string.Join(", ", taken)}.");
+        }
+
+        return taken;
+    }
+
+    private static void AssertNothingMore(SseConnection connection) =>
+        Assert.False(connection.TryRead(out var frame), $"Unexpected frame: {(frame is null ? null : DataOf(frame))}");
+
+    private async Task<SseConnection> OpenAsync(params string[] channels)
+    {
+        var connection = new SseConnection(capacity: 100, deadline: long.MaxValue, now: 0);
+        foreach (var channel in channels)
+        {
+            await _hub.JoinAsync(channel, connection);
+        }
+
+        return connection;
+    }
+}
