@@ -298,30 +298,25 @@ internal sealed partial class ChannelHub : IDisposable
 
         // Subscribed while Redis was away, before this process ever received an event: nothing to anchor on, and
         // reading the whole history would hand a new stream events it never asked for.
-        var reads = await Task.WhenAll(subscriptions
-            .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
-            .Select(async subscription =>
-            {
-                var after = subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched;
-                return (Subscription: subscription, Read: await _broker.ReadHistoryAsync(subscription.Channel, after, CancellationToken.None).ConfigureAwait(false));
-            })).ConfigureAwait(false);
+        var (entries, _) = await MultiChannelHistory.ReadAsync(
+            _broker,
+            subscriptions
+                .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
+                .Select(subscription => (
+                    subscription,
+                    subscription.Channel,
+                    subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched)),
+            CancellationToken.None).ConfigureAwait(false);
 
-        var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
-        EventPosition? cut = null;
-        foreach (var (subscription, read) in reads)
+        var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>(entries.Count);
+        foreach (var (subscription, entry) in entries)
         {
-            cut = cut is { } earlier && earlier < read.Last ? earlier : read.Last;
-            foreach (var entry in read.Entries)
+            if (EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
             {
-                if (EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
-                {
-                    missed.Add((subscription, SseFrameEncoder.Encode(envelope)));
-                }
+                missed.Add((subscription, SseFrameEncoder.Encode(envelope)));
             }
         }
 
-        missed.RemoveAll(item => item.Frame.Position > cut);
-        missed.Sort(static (left, right) => left.Frame.Position!.Value.CompareTo(right.Frame.Position!.Value));
         return missed;
     }
 

@@ -149,18 +149,14 @@ internal sealed partial class SseStreamHandler(
             return EventPosition.Zero;
         }
 
-        var entries = new List<HistoryEntry>();
-        var gap = HistoryGap.None;
-        EventPosition? cut = null;
+        List<(string Channel, HistoryEntry Entry)> entries;
+        HistoryGap gap;
         try
         {
-            foreach (var channel in request.Channels)
-            {
-                var read = await broker.ReadHistoryAsync(channel, after, cancellationToken).ConfigureAwait(false);
-                entries.AddRange(read.Entries);
-                gap = read.Gap > gap ? read.Gap : gap;
-                cut = cut is { } earlier && earlier < read.Last ? earlier : read.Last;
-            }
+            (entries, gap) = await MultiChannelHistory.ReadAsync(
+                broker,
+                request.Channels.Select(channel => (channel, channel, after)),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (SseBrokerUnavailableException exception)
         {
@@ -174,22 +170,13 @@ internal sealed partial class SseStreamHandler(
             await SignalMissedAsync(context, request.LastEventId, gap == HistoryGap.Expired ? "expired" : "unknown", cancellationToken).ConfigureAwait(false);
         }
 
-        // Channels are read one after another: an event published on the first channel after it was read may be older
-        // than one read on the second. Only what was published before the first read goes out now; the rest is in the
-        // live queue, in order.
-        entries.Sort(static (left, right) => left.Position.CompareTo(right.Position));
         var body = context.Response.BodyWriter;
 
         // An unknown id is none of ours: live events must not be measured against it.
         var lastWritten = gap == HistoryGap.Unknown ? EventPosition.Zero : after;
         var replayed = 0;
-        foreach (var entry in entries)
+        foreach (var (_, entry) in entries)
         {
-            if (entry.Position > cut)
-            {
-                break;
-            }
-
             if (entry.Position > lastWritten && EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
             {
                 body.Write(SseFrameEncoder.Encode(envelope).Bytes);
