@@ -9,6 +9,8 @@ using SseFunctions.Brokers;
 using SseFunctions.Configuration;
 using SseFunctions.Diagnostics;
 
+using SseFunctions.Tests.Infrastructure;
+
 namespace SseFunctions.Tests.Configuration;
 
 public sealed class SseBrokerFactoryTests : IDisposable

@@ -13,6 +13,8 @@ using SseFunctions.Configuration;
 using SseFunctions.Streaming;
 using SseFunctions.Tests.Configuration;
 
+using SseFunctions.Tests.Infrastructure;
+
 namespace SseFunctions.Tests.Hosting;
 
 public sealed class SseStartupTests

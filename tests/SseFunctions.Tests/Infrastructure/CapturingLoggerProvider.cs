@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SseFunctions.Tests.Configuration;
+namespace SseFunctions.Tests.Infrastructure;
 
 /// <summary>Records every log entry, so that a test can assert what was logged and how often.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

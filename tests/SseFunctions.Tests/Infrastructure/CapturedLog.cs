@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SseFunctions.Tests.Configuration;
+namespace SseFunctions.Tests.Infrastructure;
 
 /// <summary>One entry a <see cref="CapturingLoggerProvider"/> recorded.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string Message);
