@@ -172,13 +172,10 @@ internal sealed partial class ChannelHub : IDisposable
             _lastDispatched = position;
         }
 
+        // A full queue ends that stream; the stream itself reports it, whoever found the queue full.
         foreach (var listener in subscription.Listeners)
         {
-            if (!listener.TryEnqueue(frame))
-            {
-                _metrics.StreamsEndedSlow.Add(1);
-                LogSlowStream(subscription.Channel, _options.StreamQueueCapacity);
-            }
+            listener.TryEnqueue(frame);
         }
     }
 
@@ -322,9 +319,6 @@ internal sealed partial class ChannelHub : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a message on channel '{Channel}' that is not a Flask-SSE event: {Problem}.")]
     private partial void LogRejectedPayload(string channel, string problem);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended a stream on channel '{Channel}': its client read too slowly and {Capacity} events were waiting (Sse:StreamQueueCapacity). It reconnects and catches up from history.")]
-    private partial void LogSlowStream(string channel, int capacity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe from channel '{Channel}'.")]
     private partial void LogUnsubscribeFailed(Exception exception, string channel);

@@ -96,12 +96,17 @@ internal sealed partial class SseStreamHandler(
             }
 
             supervisor.Close(connection);
-            metrics.OpenStreams.Add(-1);
             if (connection.EndReason == StreamEndReason.Slow)
             {
+                // Logged before counted, so that whoever sees the count also finds the log.
+                LogSlowStream(string.Join(',', request.Channels), options.StreamQueueCapacity);
+                metrics.StreamsEndedSlow.Add(1);
+
                 // Its socket is backed up, so no orderly end would reach it: cut the connection.
                 context.Abort();
             }
+
+            metrics.OpenStreams.Add(-1);
 
             LogStreamEnded(string.Join(',', request.Channels), connection.EndReason);
         }
@@ -278,6 +283,9 @@ internal sealed partial class SseStreamHandler(
         body.Advance(used);
         return delivered;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended a stream on '{Channels}': its client read too slowly and {Capacity} events were waiting (Sse:StreamQueueCapacity). It reconnects and catches up from history.")]
+    private partial void LogSlowStream(string channels, int capacity);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream on '{Channels}' ended ({Reason}).")]
     private partial void LogStreamEnded(string channels, StreamEndReason reason);
