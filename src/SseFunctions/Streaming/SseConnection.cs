@@ -17,7 +17,7 @@ namespace SseFunctions.Streaming;
     "Reliability",
     "CA1001:Types that own disposable fields should be disposable",
     Justification = "The token source has no timer, and the fan-out may still cancel it after the stream ended; the GC reclaims it.")]
-internal sealed class SseConnection : IValueTaskSource<bool>
+internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     // The largest power-of-two ring an array can be; a larger configured capacity means "unbounded" in practice.
     private const int LargestRing = 1 << 30;
@@ -37,9 +37,13 @@ internal sealed class SseConnection : IValueTaskSource<bool>
     private int _takenHead;
     private int _takenCount;
 
-    // The writer's wait: reset before each wait, completed by whoever ends it. Continuations run on the thread pool,
-    // so that the fan-out never runs a stream's writer inline.
-    private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
+    // The writer's wait: reset before each wait, completed by whoever ends it, always from the thread pool's global
+    // queue, with the connection as its own work item. So the fan-out never runs a writer inline, and writers run in
+    // the order they were woken: had the continuations gone to the fan-out thread's local queue, which is last-in
+    // first-out, the streams of a new event would go before those still waiting for the previous one, and the slowest
+    // deliveries would get slower.
+    private ManualResetValueTaskSourceCore<bool> _wait;
+    private bool _wakeResult;
     private bool _writerWaiting;
     private bool _completed;
     private long _lastActivity;
@@ -110,7 +114,7 @@ internal sealed class SseConnection : IValueTaskSource<bool>
 
         if (wake)
         {
-            _wait.SetResult(true);
+            Wake(true);
         }
 
         return true;
@@ -180,7 +184,7 @@ internal sealed class SseConnection : IValueTaskSource<bool>
 
         if (wake)
         {
-            _wait.SetResult(false);
+            Wake(false);
         }
     }
 
@@ -197,11 +201,13 @@ internal sealed class SseConnection : IValueTaskSource<bool>
 
         if (wake)
         {
-            _wait.SetResult(false);
+            Wake(false);
         }
 
         _stopping.Cancel();
     }
+
+    void IThreadPoolWorkItem.Execute() => _wait.SetResult(_wakeResult);
 
     bool IValueTaskSource<bool>.GetResult(short token) => _wait.GetResult(token);
 
@@ -209,6 +215,13 @@ internal sealed class SseConnection : IValueTaskSource<bool>
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _wait.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Completes the writer's wait on the thread pool; called once per wait, by whoever took it.</summary>
+    private void Wake(bool result)
+    {
+        _wakeResult = result;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
 
     private bool TakeQueued()
     {
