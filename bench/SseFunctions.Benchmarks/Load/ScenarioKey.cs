@@ -1,0 +1,9 @@
+namespace SseFunctions.Benchmarks.Load;
+
+/// <summary>The figure a scenario is about, which picks the better of a side's attempts.</summary>
+internal enum ScenarioKey
+{
+    Throughput,
+    Latency,
+    Memory,
+}

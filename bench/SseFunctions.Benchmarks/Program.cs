@@ -1,0 +1,51 @@
+using BenchmarkDotNet.Running;
+using SseFunctions.Benchmarks;
+using SseFunctions.Benchmarks.Load;
+using SseFunctions.Benchmarks.Server;
+
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(BenchArguments.Usage);
+    return 0;
+}
+
+var arguments = new BenchArguments(args);
+switch (arguments.Command)
+{
+    case "server":
+        return await BenchServer.RunAsync(
+            Enum.Parse<ServerKind>(arguments.Require("--kind"), ignoreCase: true),
+            arguments.Require("--redis"),
+            arguments.Require("--channel"));
+    case "micro":
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(arguments.Rest);
+        return 0;
+    case null:
+        break;
+    default:
+        Console.Error.WriteLine(BenchArguments.Usage);
+        return 2;
+}
+
+if (CpuPinning.Available && !CpuPinning.IsPinnedLoadProgram)
+{
+    return await CpuPinning.RelaunchPinnedAsync(args);
+}
+
+if (arguments.Get("--url") is { } url)
+{
+    return await ExternalTarget.RunAsync(new Uri(url), arguments, Console.Out);
+}
+
+if (arguments.Get("--streams") is null)
+{
+    if (arguments.Get("--preset") is { } preset && preset != "issue5")
+    {
+        Console.Error.WriteLine($"Unknown preset '{preset}'. {BenchArguments.Usage}");
+        return 2;
+    }
+
+    return await BenchSuite.RunAsync(BenchSuite.Issue5, attempts: arguments.GetInt("--attempts", 2), Console.Out);
+}
+
+return await BenchSuite.RunAsync([Scenario.Custom(arguments)], attempts: arguments.GetInt("--attempts", 2), Console.Out);

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SseFunctions.Benchmarks.Server;
+
+/// <summary>
+/// The server process of a run: Kestrel on a free loopback port with either fan-out at <c>/stream</c>, configured
+/// identically otherwise, plus two endpoints the load program reads the server's own figures from.
+/// </summary>
+internal static class BenchServer
+{
+    /// <summary>What the server prints once it listens; the load program reads the address after it.</summary>
+    public const string ListeningPrefix = "listening ";
+
+    public static async Task<int> RunAsync(ServerKind kind, string redisConfiguration, string channel)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Only warnings and errors, on one line each: the load program passes them on, and a quiet server costs nothing.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        await using var baseline = kind == ServerKind.Baseline ? await BaselineFanOut.StartAsync(redisConfiguration, channel) : null;
+        if (kind == ServerKind.Package)
+        {
+            builder.Services.AddSse(options => options.RedisUrl = redisConfiguration);
+        }
+
+        await using var app = builder.Build();
+        if (baseline is null)
+        {
+            app.MapSse("/stream");
+        }
+        else
+        {
+            app.MapGet("/stream", baseline.HandleAsync);
+        }
+
+        // Bytes allocated by the whole process so far: the load program divides the difference by the deliveries.
+        app.MapGet("/bench/allocated", () => GC.GetTotalAllocatedBytes(precise: true));
+
+        // A full collection before memory is sampled, so that RSS counts what streams keep rather than passing garbage.
+        app.MapGet("/bench/collect", () =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return Results.Ok();
+        });
+
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        Console.WriteLine(ListeningPrefix + address);
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}
