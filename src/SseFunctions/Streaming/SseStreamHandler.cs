@@ -96,10 +96,11 @@ internal sealed partial class SseStreamHandler(
             }
 
             supervisor.Close(connection);
+            var channels = string.Join(',', request.Channels);
             if (connection.EndReason == StreamEndReason.Slow)
             {
                 // Logged before counted, so that whoever sees the count also finds the log.
-                LogSlowStream(string.Join(',', request.Channels), options.StreamQueueCapacity);
+                LogSlowStream(channels, options.StreamQueueCapacity);
                 metrics.StreamsEndedSlow.Add(1);
 
                 // Its socket is backed up, so no orderly end would reach it: cut the connection.
@@ -107,8 +108,7 @@ internal sealed partial class SseStreamHandler(
             }
 
             metrics.OpenStreams.Add(-1);
-
-            LogStreamEnded(string.Join(',', request.Channels), connection.EndReason);
+            LogStreamEnded(channels, connection.EndReason);
         }
     }
 
