@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using SseFunctions.Brokers;
 using SseFunctions.Streaming;
 
-namespace SseFunctions;
+namespace SseFunctions.Hosting;
 
 /// <summary>
 /// Creates the broker when the host starts, so that a missing or malformed Redis setting fails start-up rather than the

@@ -7,6 +7,7 @@ using SseFunctions;
 using SseFunctions.Brokers;
 using SseFunctions.Configuration;
 using SseFunctions.Diagnostics;
+using SseFunctions.Hosting;
 using SseFunctions.Publishing;
 using SseFunctions.Streaming;
 
