@@ -1,46 +1,33 @@
 #!/usr/bin/env bash
-# Builds and tests everything that can be built here, and ends with one line of its own:
+# Builds the whole solution (the core, the Functions worker adapter and the Functions sample included), tests every
+# test project, and ends with one line of its own:
 #   Tests: N passed, M failed[, K skipped]
-# counted over every test project it ran. Where the Azure Functions worker SDK does not restore, it builds and tests
-# the rest and says which projects it skipped and why. Exit code 0 only when tests ran and none failed.
+# counted over every test project it ran. Exit code 0 only when tests ran and none failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 configuration=Release
 results=artifacts/test-results
-worker_projects=(src/SseFunctions.Worker/SseFunctions.Worker.csproj tests/SseFunctions.Worker.Tests/SseFunctions.Worker.Tests.csproj functions-sample/FunctionsSample.csproj)
 
-for program in redis-server chromium; do
-  if ! command -v "$program" >/dev/null 2>&1; then
-    echo "warning: $program is not installed; the tests that need it will fail (apt-get install -y redis-server chromium, as .ci/run does)." >&2
-  fi
+# The tests start their own redis-server (single, replicated and clustered) and Debian's Chromium.
+missing=()
+for program in redis-server redis-cli chromium; do
+  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
 done
-
-# Does the Functions worker SDK restore here? Its packages are missing from some package sources (NU1101/NU1102).
-target=SseFunctions.sln
-skipped=()
-restore_log=$(mktemp)
-if ! dotnet restore src/SseFunctions.Worker/SseFunctions.Worker.csproj >"$restore_log" 2>&1; then
-  if grep -qE 'NU110[12]' "$restore_log"; then
-    target=SseFunctions.Core.slnf
-    skipped=("${worker_projects[@]}")
-    reason=$(grep -oE 'NU110[12]: Unable to find package [A-Za-z0-9.]+[A-Za-z0-9]( with version \([^)]*\))?' "$restore_log" | sort -u | paste -sd ';' - | sed 's/;/; /g')
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing redis-server and chromium (missing: ${missing[*]})"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server redis-tools chromium
   else
-    cat "$restore_log" >&2
-    echo "Restoring src/SseFunctions.Worker failed for a reason other than missing packages; see above." >&2
+    echo "The tests need ${missing[*]}: run 'sudo apt-get install -y redis-server redis-tools chromium' first." >&2
+    echo "Tests: 0 passed, 0 failed"
     exit 1
   fi
 fi
-rm -f "$restore_log"
 
-if ((${#skipped[@]})); then
-  echo "SKIPPED (not built, not tested): ${skipped[*]}"
-  echo "  why: the Azure Functions worker SDK does not restore from this machine's package source ($reason)."
-  echo "  Everything else is built and tested below; on a machine with the full NuGet feed this script builds and tests all projects."
-fi
-
-echo "==> dotnet build $target -c $configuration"
-if ! dotnet build "$target" -c "$configuration" -nologo -clp:ErrorsOnly; then
+echo "==> dotnet build SseFunctions.sln -c $configuration"
+if ! dotnet build SseFunctions.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   echo "Build failed."
   echo "Tests: 0 passed, 0 failed"
   exit 1
@@ -48,12 +35,10 @@ fi
 
 # The packages must keep packing (id, README, XML docs, symbols), so pack what was built.
 for package in src/SseFunctions/SseFunctions.csproj src/SseFunctions.Worker/SseFunctions.Worker.csproj; do
-  if ! printf '%s\n' "${skipped[@]}" | grep -qxF "$package"; then
-    if ! dotnet pack "$package" -c "$configuration" --no-build -nologo -o artifacts/packages >/dev/null; then
-      echo "Packing $package failed."
-      echo "Tests: 0 passed, 0 failed"
-      exit 1
-    fi
+  if ! dotnet pack "$package" -c "$configuration" --no-build -nologo -o artifacts/packages >/dev/null; then
+    echo "Packing $package failed."
+    echo "Tests: 0 passed, 0 failed"
+    exit 1
   fi
 done
 
@@ -61,10 +46,6 @@ mapfile -t test_projects < <(find tests -name '*.csproj' | sort)
 rm -rf "$results"
 passed=0 failed=0 skipped_tests=0 runs_failed=0
 for project in "${test_projects[@]}"; do
-  if printf '%s\n' "${skipped[@]}" | grep -qxF "$project"; then
-    continue
-  fi
-
   name=$(basename "$project" .csproj)
   echo "==> dotnet test $project"
   dotnet test "$project" -c "$configuration" --no-build -nologo \

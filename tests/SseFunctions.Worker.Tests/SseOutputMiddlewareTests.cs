@@ -60,7 +60,7 @@ public sealed class SseOutputMiddlewareTests
     {
         _returned = new { time = "12:00:05" };
         using var invocation = new CancellationTokenSource();
-        var context = Context(nameof(SampleFunctions.Tick), returnBindingType: null, invocation.Token);
+        var context = Context(nameof(SampleFunctions.Tick), returnBindingType: null, cancellationToken: invocation.Token);
 
         await RunAsync(context);
 
@@ -162,7 +162,7 @@ public sealed class SseOutputMiddlewareTests
         await pipeline(context);
     }
 
-    private FunctionContext Context(string methodName, string? returnBindingType, CancellationToken cancellationToken = default, bool registerExecutor = true)
+    private FunctionContext Context(string methodName, string? returnBindingType, bool registerExecutor = true, CancellationToken cancellationToken = default)
     {
         if (registerExecutor)
         {
