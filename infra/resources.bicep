@@ -210,9 +210,9 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       // HTTP/2 between browsers and the front end: over HTTP/1.1 a browser opens at most 6 connections per site, and
-      // every open EventSource holds one, so a 7th tab (or stream) of the app waits. The front end ends HTTP/2 and the
-      // Functions host forwards each chunk the worker flushes at once (its YARP forwarder copies without buffering), so
-      // streaming is unaffected. The worker itself is always reached over HTTP/1.1 inside the instance.
+      // every open EventSource holds one, so a 7th tab (or stream) of the app waits. HTTP/2 ends at the front end, and
+      // the Functions host forwards each chunk the worker flushes at once (its YARP forwarder copies without
+      // buffering), so streaming behaves the same either way.
       http20Enabled: true
       appSettings: [
         {
@@ -284,7 +284,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   ]
 }
 
-// No publishing with user names and passwords: azd and the Azure CLI deploy with Entra ID tokens.
+// No publishing with user names and passwords: azd and the Azure CLI deploy with Entra ID tokens. Two resources, not a
+// loop: a loop's names are not known at compile time, and the compiler then stops checking the properties.
 resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: functionApp
   name: 'scm'
