@@ -21,6 +21,14 @@ internal static class BicepCli
             UseShellExecute = false,
             WorkingDirectory = RepositoryFiles.Root,
         };
+        // The compiler is a single-file .NET program that unpacks its native libraries before it starts, by default
+        // under $HOME/.net; a fixed folder of the temp directory also works where HOME is unset or read-only, and is
+        // reused from run to run.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_BUNDLE_EXTRACT_BASE_DIR")))
+        {
+            startInfo.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"] = Path.Combine(Path.GetTempPath(), "sse-functions-bicep");
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
