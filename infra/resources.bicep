@@ -183,7 +183,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   }
   properties: {
     reserved: true
-    maximumElasticWorkerCount: maximumInstances
+    // At least the always-ready count, whatever maximumInstances says.
+    maximumElasticWorkerCount: max(maximumInstances, alwaysReadyInstances)
   }
 }
 
@@ -206,7 +207,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     siteConfig: {
       linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       minimumElasticInstanceCount: alwaysReadyInstances
-      functionAppScaleLimit: maximumInstances
+      functionAppScaleLimit: max(maximumInstances, alwaysReadyInstances)
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       // HTTP/2 between browsers and the front end: over HTTP/1.1 a browser opens at most 6 connections per site, and
