@@ -105,7 +105,10 @@ internal static class BenchSuite
         }
 
         output.WriteLine();
-        return TargetCheck.Write(output, runs, best) ? 0 : 1;
+        var met = TargetCheck.Write(output, runs, best);
+        output.WriteLine();
+        output.WriteLine(LoadAverages());
+        return met ? 0 : 1;
     }
 
     private static async Task<RunResult> RunOneAsync(RedisProcess redis, Scenario scenario, BenchSide side, int attempt, TextWriter output)
@@ -145,6 +148,16 @@ internal static class BenchSuite
         output.WriteLine(CpuPinning.Available
             ? $"Server pinned to core {CpuPinning.ServerCore}; Redis and the load program to core {CpuPinning.LoadCore}."
             : "Not pinned (needs taskset and two cores): expect figures to swing from run to run.");
+        output.WriteLine(LoadAverages());
         output.WriteLine();
+    }
+
+    /// <summary>The machine's load averages, printed before and after: on a shared machine, how busy the others were.</summary>
+    private static string LoadAverages()
+    {
+        var averages = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ') : [];
+        return averages.Length >= 3
+            ? $"Load averages (1, 5, 15 min) at {DateTime.UtcNow:HH:mm} UTC: {averages[0]}, {averages[1]}, {averages[2]}."
+            : "Load averages: not available.";
     }
 }
