@@ -16,12 +16,7 @@ internal sealed class DeliveryCounter
 
     public long Duplicates { get; private set; }
 
-    /// <summary>Events whose data was not a benchmark payload (a package's signal, a SignalR ping).</summary>
-    public long Foreign { get; private set; }
-
     public long NextSequence { get; private set; }
-
-    public long LastReceived { get; private set; }
 
     public void Count(long sequence, long timestamp, in Arrival arrival)
     {
@@ -34,12 +29,9 @@ internal sealed class DeliveryCounter
         Lost += sequence - NextSequence;
         NextSequence = sequence + 1;
         Received++;
-        LastReceived = arrival.Now;
         if (sequence >= arrival.MeasureFrom)
         {
             arrival.Latencies.Record((arrival.Now - timestamp) / TicksPerMicrosecond);
         }
     }
-
-    public void CountForeign() => Foreign++;
 }

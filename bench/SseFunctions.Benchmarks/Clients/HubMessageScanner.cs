@@ -121,13 +121,10 @@ internal sealed class HubMessageScanner(DeliveryCounter deliveries)
 
     private void EndRecord(in Arrival arrival)
     {
+        // A record without a benchmark payload (a ping, a close) counts for nothing.
         if (_phase == Phase.Found)
         {
             deliveries.Count(_sequence, _timestamp, arrival);
-        }
-        else
-        {
-            deliveries.CountForeign();
         }
 
         _phase = Phase.Seeking;

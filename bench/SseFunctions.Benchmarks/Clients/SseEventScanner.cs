@@ -48,13 +48,10 @@ internal sealed class SseEventScanner(DeliveryCounter deliveries) : IBodyScanner
         line = line.TrimEnd((byte)'\r');
         if (line.IsEmpty)
         {
+            // An event without a benchmark payload (a package's own signal) counts for nothing.
             if (_eventHasData && _eventSequence >= 0)
             {
                 deliveries.Count(_eventSequence, _eventTimestamp, arrival);
-            }
-            else if (_eventHasData)
-            {
-                deliveries.CountForeign();
             }
 
             _eventHasData = false;
