@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using SseFunctions.Output;
 using SseFunctions.Worker;
 
@@ -15,9 +15,11 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Call it after <c>ConfigureFunctionsWebApplication()</c>, so that this middleware runs inside the ASP.NET Core
-    /// integration's HTTP middleware: then an HTTP function's event is published before its response is written, and a
-    /// failed publish fails the request instead of following a response already sent.
+    /// The events are published as soon as the function returns, before its outputs are bound and before the ASP.NET Core
+    /// integration writes an HTTP function's response, so a failed publish fails the invocation (and the request). That
+    /// holds before or after <c>ConfigureFunctionsWebApplication()</c>; calling this method again changes nothing.
+    /// A middleware registered later must not replace the <c>IFunctionExecutor</c> in <c>FunctionContext.Features</c>
+    /// without running the one it finds there: such an invocation fails, naming the function, instead of publishing nothing.
     /// </para>
     /// <para>
     /// <c>[SseOutput]</c> is a plain attribute, not a Functions output binding: a binding would need an <c>sse</c> binding
@@ -37,7 +39,14 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     public static IFunctionsWorkerApplicationBuilder UseSseOutput(this IFunctionsWorkerApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<SseOutputPublisher>();
+
+        // Only this method registers the publisher: a second call would run the middleware twice and publish every event twice.
+        if (builder.Services.Any(static service => service.ServiceType == typeof(SseOutputPublisher)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<SseOutputPublisher>();
         return builder.UseMiddleware<SseOutputMiddleware>();
     }
 }
