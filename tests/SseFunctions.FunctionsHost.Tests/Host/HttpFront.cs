@@ -34,14 +34,14 @@ internal sealed class HttpFront : IAsyncDisposable
     private readonly WorkerConnection _worker;
     private readonly Uri _workerHttpUri;
     private readonly ConcurrentDictionary<string, InvocationRecord> _invocations;
-    private readonly HttpMessageInvoker _toWorker = new(new SocketsHttpHandler
+    private readonly HttpMessageInvoker _toWorker = new(new WorkerStartRetryHandler(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(15),
-    });
+    }));
 
     private WebApplication? _app;
 
@@ -102,7 +102,8 @@ internal sealed class HttpFront : IAsyncDisposable
         var invocation = Invoke(function, invocationId, new TypedData { Http = new RpcHttp() });
         await using (context.RequestAborted.Register(() => Cancel(invocation)))
         {
-            await forwarding;
+            invocation.ForwarderError = await forwarding;
+            invocation.ForwarderException = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         }
 
         try

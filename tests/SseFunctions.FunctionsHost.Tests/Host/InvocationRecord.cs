@@ -1,4 +1,5 @@
 using SseFunctions.FunctionsHost.Tests.Host.Rpc;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace SseFunctions.FunctionsHost.Tests.Host;
 
@@ -18,6 +19,12 @@ public sealed class InvocationRecord
 
     /// <summary>Whether the host sent <c>InvocationCancel</c> (because the HTTP client left).</summary>
     public bool CancelSent { get; internal set; }
+
+    /// <summary>How forwarding the HTTP request to the worker ended (HTTP functions only).</summary>
+    public ForwarderError ForwarderError { get; internal set; }
+
+    /// <summary>Why forwarding failed, if it did.</summary>
+    public Exception? ForwarderException { get; internal set; }
 
     /// <summary>The worker's <c>InvocationResponse</c>; faults if the worker's stream ends first.</summary>
     public Task<InvocationResponse> Response { get; }

@@ -45,7 +45,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
     [Fact]
     public async Task Hello_answers_and_its_greeting_reaches_an_open_stream()
     {
-        await using var stream = await SseTestClient.OpenAsync(_client, "api/stream");
+        await using var stream = await Streams.OpenAsync(_client, "api/stream");
 
         using var hello = await _client.GetAsync("api/hello");
 
@@ -60,7 +60,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
     [Fact]
     public async Task The_timer_publishes_its_time_and_sends_the_host_no_return_value()
     {
-        await using var stream = await SseTestClient.OpenAsync(_client, "api/stream");
+        await using var stream = await Streams.OpenAsync(_client, "api/stream");
 
         using var invoked = await _client.PostAsync("admin/functions/Time", JsonContent.Create(new { input = string.Empty }));
 
@@ -78,7 +78,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
     public async Task Publish_answers_200_with_the_subscriber_count_and_the_event_reaches_the_stream()
     {
         var channel = Channel();
-        await using var stream = await SseTestClient.OpenAsync(_client, "api/stream?channel=" + channel);
+        await using var stream = await Streams.OpenAsync(_client, "api/stream?channel=" + channel);
 
         using var published = await _client.PostAsync("api/publish", JsonContent.Create(new { data = new { message = "Hi from curl" }, type = "greeting", channel }));
 
@@ -129,7 +129,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
     [Fact]
     public async Task A_client_that_leaves_gets_its_invocation_cancelled_and_the_stream_invocation_ends_promptly()
     {
-        var stream = await SseTestClient.OpenAsync(_client, "api/stream?channel=" + Channel());
+        var stream = await Streams.OpenAsync(_client, "api/stream?channel=" + Channel());
         var invocation = sample.Host.Invocation(stream.Response);
         Assert.False(invocation.Response.IsCompleted);
 
