@@ -42,7 +42,8 @@ for package in src/SseFunctions/SseFunctions.csproj src/SseFunctions.Worker/SseF
   fi
 done
 
-mapfile -t test_projects < <(find tests -name '*.csproj' | sort)
+# Only test projects: tests/ also holds function apps that the Functions host tests run as workers.
+mapfile -t test_projects < <(find tests -name '*.csproj' -exec grep -l '<IsTestProject>true</IsTestProject>' {} + | sort)
 rm -rf "$results"
 passed=0 failed=0 skipped_tests=0 runs_failed=0
 for project in "${test_projects[@]}"; do

@@ -108,7 +108,14 @@ internal sealed class HttpFront : IAsyncDisposable
 
         try
         {
-            await invocation.Response.WaitAsync(AnswerTimeout);
+            var answer = await invocation.Response.WaitAsync(AnswerTimeout);
+
+            // As the host does: a failed invocation is a 500 unless the worker's response has already gone out.
+            if (answer.Result.Status == StatusResult.Types.Status.Failure && !context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
         }
         catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
         {

@@ -8,6 +8,9 @@ internal static class FunctionApps
     /// <summary>The repository's <c>functions-sample</c>.</summary>
     public static string Sample => Directory("FunctionsSample");
 
+    /// <summary><c>tests/SseFunctions.PipelineApp</c>: the sample's functions, the worker pipeline chosen by the <c>PIPELINE</c> setting.</summary>
+    public static string Pipeline => Directory("PipelineApp");
+
     private static string Directory(string app)
     {
         var directory = typeof(FunctionApps).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == app).Value!;
