@@ -39,7 +39,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     private WebApplication? _grpc;
     private WorkerProcess? _worker;
     private HttpFront? _front;
-    private IReadOnlyList<IndexedFunction> _functions = [];
+    private List<IndexedFunction> _functions = [];
 
     private FunctionsTestHost()
     {
@@ -105,10 +105,24 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     /// <summary>Kills the worker (SIGKILL), as a crash or a scale-in does: nothing of it runs afterwards.</summary>
     public Task KillWorkerAsync() => _worker!.KillAsync();
 
+    /// <summary>Stops the worker as the host does (<c>WorkerTerminate</c>), killing it if it does not exit, then the host itself.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_worker is not null)
         {
+            // Only a worker that got as far as loading its functions listens for WorkerTerminate.
+            if (BaseAddress is not null && !_worker.Exited.IsCompleted)
+            {
+                try
+                {
+                    await StopAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                    // Killed below; the test that cares calls StopAsync itself and sees the timeout.
+                }
+            }
+
             await _worker.DisposeAsync();
         }
 

@@ -102,13 +102,12 @@ internal sealed class HttpFront : IAsyncDisposable
         var invocation = Invoke(function, invocationId, new TypedData { Http = new RpcHttp() });
         await using (context.RequestAborted.Register(() => Cancel(invocation)))
         {
-            invocation.ForwarderError = await forwarding;
-            invocation.ForwarderException = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            await forwarding;
         }
 
         try
         {
-            var answer = await invocation.Response.WaitAsync(AnswerTimeout);
+            var answer = await invocation.AnswerAsync(AnswerTimeout);
 
             // As the host does: a failed invocation is a 500 unless the worker's response has already gone out.
             if (answer.Result.Status == StatusResult.Types.Status.Failure && !context.Response.HasStarted)

@@ -1,5 +1,4 @@
 using SseFunctions.FunctionsHost.Tests.Host.Rpc;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace SseFunctions.FunctionsHost.Tests.Host;
 
@@ -20,14 +19,24 @@ public sealed class InvocationRecord
     /// <summary>Whether the host sent <c>InvocationCancel</c> (because the HTTP client left).</summary>
     public bool CancelSent { get; internal set; }
 
-    /// <summary>How forwarding the HTTP request to the worker ended (HTTP functions only).</summary>
-    public ForwarderError ForwarderError { get; internal set; }
-
-    /// <summary>Why forwarding failed, if it did.</summary>
-    public Exception? ForwarderException { get; internal set; }
-
     /// <summary>The worker's <c>InvocationResponse</c>; faults if the worker's stream ends first.</summary>
-    public Task<InvocationResponse> Response { get; }
+    internal Task<InvocationResponse> Response { get; }
+
+    /// <summary>Whether the worker has answered.</summary>
+    public bool Answered => Response.IsCompletedSuccessfully;
+
+    /// <summary>Waits for the worker's <c>InvocationResponse</c>; fails saying so if it does not come within <paramref name="timeout"/>.</summary>
+    public async Task<InvocationResponse> AnswerAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await Response.WaitAsync(timeout);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"The worker did not answer invocation {Id} of '{Function.Name}' within {timeout.TotalSeconds} s.", exception);
+        }
+    }
 
     private static async Task<InvocationResponse> WithResponseAsync(Task<StreamingMessage> response) => (await response).InvocationResponse;
 }

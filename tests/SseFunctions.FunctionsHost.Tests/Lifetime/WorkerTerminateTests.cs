@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SseFunctions.FunctionsHost.Tests.Infrastructure;
 using SseFunctions.Tests.Infrastructure;
 
@@ -18,15 +17,12 @@ public sealed class WorkerTerminateTests
         await using var first = await Streams.OpenAsync(client, "api/stream");
         await using var second = await Streams.OpenAsync(client, "api/stream?channel=other");
 
-        var stopping = Stopwatch.StartNew();
-        var exitCode = await host.StopAsync(GracePeriod);
+        var stopping = host.StopAsync(GracePeriod);
 
         // Ended cleanly (no exception): the worker finished the responses, and the forwarder passed the ending on.
         await Task.WhenAll(first.Ended, second.Ended).WaitAsync(GracePeriod);
-        Assert.True(stopping.Elapsed < GracePeriod + GracePeriod, $"Stopping took {stopping.Elapsed}.");
-        Assert.Equal(0, exitCode);
-        Assert.All(
-            [host.Invocation(first.Response), host.Invocation(second.Response)],
-            invocation => Assert.True(invocation.Response.IsCompletedSuccessfully, $"The stream invocation {invocation.Id} got no answer."));
+        Assert.Equal(0, await stopping);
+        Assert.True(host.Invocation(first.Response).Answered, "The first stream's invocation got no answer.");
+        Assert.True(host.Invocation(second.Response).Answered, "The second stream's invocation got no answer.");
     }
 }

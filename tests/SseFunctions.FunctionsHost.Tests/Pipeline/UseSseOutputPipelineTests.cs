@@ -63,7 +63,7 @@ public sealed class UseSseOutputPipelineTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.InternalServerError, oversized.StatusCode);
         Assert.DoesNotContain("Message sent!", await oversized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var answer = await host.Invocation(oversized).Response;
+        var answer = await host.Invocation(oversized).AnswerAsync(SseTestClient.Patience);
         Assert.Equal(StatusResult.Types.Status.Failure, answer.Result.Status);
         Assert.Contains("Function 'Oversized'", answer.Result.Exception.Message, StringComparison.Ordinal);
     }
@@ -78,7 +78,7 @@ public sealed class UseSseOutputPipelineTests : IAsyncLifetime
         using var hello = await client.GetAsync("api/hello");
         await PublishMarkerAsync(client);
 
-        var answer = await host.Invocation(hello).Response;
+        var answer = await host.Invocation(hello).AnswerAsync(SseTestClient.Patience);
         Assert.Equal(StatusResult.Types.Status.Failure, answer.Result.Status);
         Assert.Contains("Function 'Hello': [SseOutput] published nothing", answer.Result.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("SseFunctions.PipelineApp.PassThroughExecutor", answer.Result.Exception.Message, StringComparison.Ordinal);

@@ -54,7 +54,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
         var greeting = await stream.NextAsync();
         Assert.Equal("greeting", greeting.EventType);
         Assert.Equal("""{"message":"Hello!"}""", greeting.Data);
-        Assert.Equal(StatusResult.Types.Status.Success, (await sample.Host.Invocation(hello).Response).Result.Status);
+        Assert.Equal(StatusResult.Types.Status.Success, (await sample.Host.Invocation(hello).AnswerAsync(SseTestClient.Patience)).Result.Status);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
         var time = await stream.NextAsync();
         Assert.Equal("time", time.EventType);
         Assert.Matches("""^\{"time":"\d\d:\d\d:\d\d UTC"\}$""", time.Data);
-        var answer = await sample.Host.Invocation(invoked).Response.WaitAsync(SseTestClient.Patience);
+        var answer = await sample.Host.Invocation(invoked).AnswerAsync(SseTestClient.Patience);
         Assert.Equal(StatusResult.Types.Status.Success, answer.Result.Status);
         Assert.Null(answer.ReturnValue);
         Assert.Empty(answer.OutputData);
@@ -131,11 +131,11 @@ public sealed class QuickstartFunctionsTests(SampleWorkerFixture sample) : IClas
     {
         var stream = await Streams.OpenAsync(_client, "api/stream?channel=" + Channel());
         var invocation = sample.Host.Invocation(stream.Response);
-        Assert.False(invocation.Response.IsCompleted);
+        Assert.False(invocation.Answered);
 
         await stream.DisposeAsync();
 
-        var answer = await invocation.Response.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await invocation.AnswerAsync(TimeSpan.FromSeconds(10));
         Assert.True(invocation.CancelSent);
         Assert.NotEqual(StatusResult.Types.Status.Failure, answer.Result.Status);
     }
