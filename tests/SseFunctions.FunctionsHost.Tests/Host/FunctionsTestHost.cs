@@ -59,9 +59,6 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     public int WorkerProcessId => _worker!.Id;
 
-    /// <summary>What the worker logged over the stream, oldest first.</summary>
-    public IReadOnlyList<RpcLog> Logs => [.. _connection.Logs];
-
     /// <summary>
     /// Starts the worker of the app built in <paramref name="appDirectory"/>, with <paramref name="settings"/> as app
     /// settings (over the app's <c>local.settings.json</c>), and loads its functions.
