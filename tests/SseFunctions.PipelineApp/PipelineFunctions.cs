@@ -20,4 +20,11 @@ public static class PipelineFunctions
             Greeting = new string('x', 70_000),
             Response = new OkObjectResult("Message sent!"),
         };
+
+    /// <summary>A function with an output binding of a type the host has no extension for: the host refuses to load it.</summary>
+    [Function(nameof(Notify))]
+    [NotifyOutput]
+    public static string Notify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notify")] HttpRequest req) =>
+        "sent";
 }
