@@ -29,8 +29,11 @@ internal interface ISseBroker : IAsyncDisposable
 
     Task UnsubscribeAsync(string channel, Action<byte[]> handler);
 
-    /// <summary>The events of a channel's history after a position, oldest first, and whether any were lost before them.</summary>
-    Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken);
+    /// <summary>
+    /// The events of a channel's history after a position, oldest first, up to <paramref name="limit"/>, and whether any
+    /// were lost before them.
+    /// </summary>
+    Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken);
 
     /// <summary>The last position assigned on any channel, or <see cref="EventPosition.Zero"/> when none was.</summary>
     Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken);

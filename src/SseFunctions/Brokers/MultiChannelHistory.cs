@@ -16,22 +16,46 @@ internal static class MultiChannelHistory
         IEnumerable<(TKey Key, string Channel, EventPosition After)> reads,
         CancellationToken cancellationToken)
     {
+        var page = await ReadPageAsync(broker, reads, HistoryLimit.None, cancellationToken).ConfigureAwait(false);
+        return (page.Entries, page.Gap);
+    }
+
+    /// <summary>
+    /// Reads one page: each channel after its own position, at most <paramref name="limit"/> each, all at once. A
+    /// channel whose read stopped at the limit ends the page at its last event, since the others' events after it may
+    /// come before that channel's next ones.
+    /// </summary>
+    public static async Task<HistoryPage<TKey>> ReadPageAsync<TKey>(
+        ISseBroker broker,
+        IEnumerable<(TKey Key, string Channel, EventPosition After)> reads,
+        HistoryLimit limit,
+        CancellationToken cancellationToken)
+    {
         var results = await Task.WhenAll(reads.Select(async read =>
-            (read.Key, Read: await broker.ReadHistoryAsync(read.Channel, read.After, cancellationToken).ConfigureAwait(false))))
+            (read.Key, Read: await broker.ReadHistoryAsync(read.Channel, read.After, limit, cancellationToken).ConfigureAwait(false))))
             .ConfigureAwait(false);
 
         var entries = new List<(TKey Key, HistoryEntry Entry)>();
         var gap = HistoryGap.None;
-        EventPosition? cut = null;
+        EventPosition? last = null;
         foreach (var (key, read) in results)
         {
-            cut = cut is { } earlier && earlier < read.Last ? earlier : read.Last;
+            last = last is { } earlier && earlier < read.Last ? earlier : read.Last;
             gap = read.Gap > gap ? read.Gap : gap;
             entries.AddRange(read.Entries.Select(entry => (key, entry)));
         }
 
-        entries.RemoveAll(item => item.Entry.Position > cut);
+        var through = last ?? EventPosition.Zero;
+        foreach (var (_, read) in results)
+        {
+            if (read.More && read.Entries.Count > 0 && read.Entries[^1].Position < through)
+            {
+                through = read.Entries[^1].Position;
+            }
+        }
+
+        entries.RemoveAll(item => item.Entry.Position > through);
         entries.Sort(static (left, right) => left.Entry.Position.CompareTo(right.Entry.Position));
-        return (entries, gap);
+        return new HistoryPage<TKey>(entries, gap, through, Complete: through == (last ?? EventPosition.Zero));
     }
 }

@@ -103,7 +103,7 @@ internal sealed class ScriptedBroker : ISseBroker
         return Task.CompletedTask;
     }
 
-    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -124,7 +124,8 @@ internal sealed class ScriptedBroker : ISseBroker
         lock (_gate)
         {
             var entries = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).ToList();
-            return Task.FromResult(new HistoryRead(entries, HistoryGap.None, _last));
+            var more = entries.Count > limit.Events;
+            return Task.FromResult(new HistoryRead(more ? entries[..limit.Events] : entries, HistoryGap.None, _last, more));
         }
     }
 
