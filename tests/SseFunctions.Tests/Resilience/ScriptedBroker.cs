@@ -123,9 +123,21 @@ internal sealed class ScriptedBroker : ISseBroker
 
         lock (_gate)
         {
-            var entries = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).ToList();
-            var more = entries.Count > limit.Events;
-            return Task.FromResult(new HistoryRead(more ? entries[..limit.Events] : entries, HistoryGap.None, _last, more));
+            var retained = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).ToList();
+            var entries = new List<HistoryEntry>();
+            var bytes = 0L;
+            foreach (var entry in retained)
+            {
+                if (entries.Count > 0 && (entries.Count == limit.Events || bytes + entry.Envelope.Length > limit.Bytes))
+                {
+                    break;
+                }
+
+                entries.Add(entry);
+                bytes += entry.Envelope.Length;
+            }
+
+            return Task.FromResult(new HistoryRead(entries, HistoryGap.None, _last, More: entries.Count < retained.Count));
         }
     }
 
