@@ -56,9 +56,10 @@ internal static class RedisScripts
     /// </summary>
     /// <remarks>
     /// <c>max-deleted-entry-id</c> (Redis 7) names the newest event ever trimmed: if it is after the position asked
-    /// for, the reader missed events. XRANGE's exclusive start <c>(</c> needs Redis 6.2. One event more than asked for
-    /// is read to tell whether more follow; the byte limit keeps a page of large events from filling the connection
-    /// that publishes share.
+    /// for, the reader missed events. XRANGE's exclusive start <c>(</c> needs Redis 6.2. Entries are read eight at a
+    /// time until the page is full, so a page of large events copies a few of them more than it returns, not a whole
+    /// history: Redis runs one script at a time, and publishes wait behind it. The byte limit keeps a page of large
+    /// events from filling the connection that publishes share.
     /// </remarks>
     public const string ReadHistory = """
         local t = redis.call('TIME')
@@ -71,14 +72,19 @@ internal static class RedisScripts
         for i = 1, #info, 2 do
           if info[i] == 'max-deleted-entry-id' then maxDeleted = info[i + 1] end
         end
-        local read = redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
-        local page, bytes = {}, 0
-        for _, entry in ipairs(read) do
-          local size = #entry[2][2]
-          if #page > 0 and (#page == tonumber(ARGV[2]) or bytes + size > tonumber(ARGV[3])) then break end
-          page[#page + 1] = entry
-          bytes = bytes + size
-        end
-        return { now, last, first, 1, maxDeleted, page, #page < #read and 1 or 0 }
+        local maxEvents, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
+        local page, bytes, more, start = {}, 0, 0, '(' .. ARGV[1]
+        repeat
+          local read = redis.call('XRANGE', KEYS[2], start, '+', 'COUNT', 8)
+          for _, entry in ipairs(read) do
+            local size = #entry[2][2]
+            if #page > 0 and (#page == maxEvents or bytes + size > maxBytes) then more = 1; break end
+            page[#page + 1] = entry
+            bytes = bytes + size
+          end
+          if more == 1 or #read < 8 then break end
+          start = '(' .. read[#read][1]
+        until false
+        return { now, last, first, 1, maxDeleted, page, more }
         """;
 }
