@@ -10,14 +10,19 @@ namespace SseFunctions.Brokers;
 /// </summary>
 internal static class MultiChannelHistory
 {
-    /// <summary>Reads each channel after its own position, all at once; <typeparamref name="TKey"/> tags where each entry came from.</summary>
-    public static async Task<(List<(TKey Key, HistoryEntry Entry)> Entries, HistoryGap Gap)> ReadAsync<TKey>(
+    /// <summary>
+    /// Reads each channel after its own position, all at once, at most <paramref name="maxCountPerChannel"/> events
+    /// each; <typeparamref name="TKey"/> tags where each entry came from. <c>Complete</c> is false when a channel had
+    /// more: the entries then end where that channel's page ended, and the caller reads on after the last one.
+    /// </summary>
+    public static async Task<(List<(TKey Key, HistoryEntry Entry)> Entries, HistoryGap Gap, bool Complete)> ReadAsync<TKey>(
         ISseBroker broker,
         IEnumerable<(TKey Key, string Channel, EventPosition After)> reads,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int maxCountPerChannel = int.MaxValue)
     {
-        var page = await ReadPageAsync(broker, reads, HistoryLimit.None, cancellationToken).ConfigureAwait(false);
-        return (page.Entries, page.Gap);
+        var page = await ReadPageAsync(broker, reads, HistoryLimit.None with { Events = maxCountPerChannel }, cancellationToken).ConfigureAwait(false);
+        return (page.Entries, page.Gap, page.Complete);
     }
 
     /// <summary>
@@ -45,6 +50,7 @@ internal static class MultiChannelHistory
             entries.AddRange(read.Entries.Select(entry => (key, entry)));
         }
 
+        // A page that stopped at the limit may have more after it: nothing past its last entry is known yet for its channel.
         var through = last ?? EventPosition.Zero;
         foreach (var (_, read) in results)
         {

@@ -20,7 +20,8 @@ internal static class RedisScripts
     /// persistence) writes it again, which tells readers that positions before it are unknown here. Trimming (exact, by
     /// count and by age, at most 1000 entries a publish) deletes with XDEL, not XTRIM: only XDEL records the stream's
     /// <c>max-deleted-entry-id</c> (Redis 7.0), by which a reader learns it missed events. A key expiring <c>ARGV[4]</c>
-    /// after its newest event lets an idle channel's history vanish.
+    /// after its newest event lets an idle channel's history vanish. The envelope's id writes its dash as <c>\u002d</c>,
+    /// which marks it as the package's (<see cref="Events.EventPosition.JsonMarkedDash"/>).
     /// </remarks>
     public const string PublishWithHistory = """
         local t = redis.call('TIME')
@@ -35,7 +36,7 @@ internal static class RedisScripts
         local id = string.format('%.0f-%.0f', ms, seq)
         redis.call('SET', KEYS[1], id)
         redis.call('SET', KEYS[3], id, 'NX')
-        local envelope = ARGV[2] .. ',"id":"' .. id .. '"}'
+        local envelope = ARGV[2] .. ',"id":"' .. string.format('%.0f\\u002d%.0f', ms, seq) .. '"}'
         redis.call('XADD', KEYS[2], id, 'e', envelope)
         local gone = {}
         local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[3])

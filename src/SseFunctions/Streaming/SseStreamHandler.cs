@@ -247,7 +247,7 @@ internal sealed partial class SseStreamHandler(
             var bounded = false;
             foreach (var (_, entry) in page.Entries)
             {
-                if (entry.Position <= lastWritten || !EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
+                if (entry.Position <= lastWritten || !SseFrameEncoder.TryDecode(entry.Envelope, options.MaxEventSize, out var frame, out _))
                 {
                     continue;
                 }
@@ -259,7 +259,7 @@ internal sealed partial class SseStreamHandler(
                     break;
                 }
 
-                body.Write(SseFrameEncoder.Encode(envelope).Bytes);
+                body.Write(frame.Bytes);
                 lastWritten = entry.Position;
                 replayed++;
             }
