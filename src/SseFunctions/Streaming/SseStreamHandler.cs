@@ -104,11 +104,8 @@ internal sealed partial class SseStreamHandler(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The client left, the host cancelled the invocation, or the stream was ended as slow or stalled.
-        }
-        catch (Exception exception) when (stream.EndReason == StreamEndReason.Stalled && exception is IOException or InvalidOperationException)
-        {
-            // Its connection was cut under a write that was stuck.
+            // The client left, the host cancelled the invocation, or the stream was ended as slow or cut as stalled (its
+            // token is cancelled before its connection is cut, so the write the cut ends throws this too).
         }
         finally
         {
