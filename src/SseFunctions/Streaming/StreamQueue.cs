@@ -222,51 +222,13 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>The client left or the invocation was cancelled: drops what is queued and stops the writer at once.</summary>
-    public void Abort()
-    {
-        bool wake;
-        lock (_gate)
-        {
-            wake = !_completed && _writerWaiting;
-            _writerWaiting = false;
-            StopLocked();
-        }
-
-        if (wake)
-        {
-            Wake(false);
-        }
-
-        _stopping.Cancel();
-    }
+    public void Abort() => Stop(StreamEndReason.None, cutTransport: false);
 
     /// <summary>
     /// Ends the stream at once and cuts its connection: its writer is stuck in a write to a client that stopped reading,
     /// which neither waking nor cancelling is sure to end. The reason stays if the stream was already ending.
     /// </summary>
-    public void Cut(StreamEndReason reason)
-    {
-        bool wake;
-        lock (_gate)
-        {
-            if (_endReason == (int)StreamEndReason.None)
-            {
-                _endReason = (int)reason;
-            }
-
-            wake = !_completed && _writerWaiting;
-            _writerWaiting = false;
-            StopLocked();
-        }
-
-        if (wake)
-        {
-            Wake(false);
-        }
-
-        _stopping.Cancel();
-        _abortTransport?.Invoke();
-    }
+    public void Cut(StreamEndReason reason) => Stop(reason, cutTransport: true);
 
     void IThreadPoolWorkItem.Execute() => _wait.SetResult(_wakeResult);
 
@@ -300,6 +262,33 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             _head = 0;
             _count = 0;
             return true;
+        }
+    }
+
+    private void Stop(StreamEndReason reason, bool cutTransport)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            if (_endReason == (int)StreamEndReason.None)
+            {
+                _endReason = (int)reason;
+            }
+
+            wake = !_completed && _writerWaiting;
+            _writerWaiting = false;
+            StopLocked();
+        }
+
+        if (wake)
+        {
+            Wake(false);
+        }
+
+        _stopping.Cancel();
+        if (cutTransport)
+        {
+            _abortTransport?.Invoke();
         }
     }
 

@@ -13,14 +13,13 @@ public sealed class BrokerDisclosureTests
     [Fact]
     public async Task The_publish_endpoints_503_while_Redis_is_down_names_neither_its_host_nor_its_port()
     {
-        await using var server = await RedisServer.StartAsync();
         var logs = new CapturingLoggerProvider();
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
+        await using var attack = await AttackHost.StartAsync(
+            new SseOptions().WriteTimeout,
             options => options.PublishTimeout = TimeSpan.FromSeconds(1),
             map: app => app.MapPost("/publish", async (HttpRequest request) => await request.PublishSseAsync()),
-            environment: "Production",
             build: builder => builder.Logging.AddProvider(logs));
+        var (server, host) = (attack.Redis, attack.Host);
         await server.KillAsync();
 
         using var answer = await host.Client.PostAsync("/publish", new StringContent("""{"data": "x"}""")).WaitAsync(SseTestClient.Patience);

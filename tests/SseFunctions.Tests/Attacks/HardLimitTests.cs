@@ -21,13 +21,9 @@ public sealed class HardLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task A_client_that_stopped_reading_is_cut_within_the_write_timeout_though_its_queue_is_nearly_empty()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
-            options => options.WriteTimeout = TimeSpan.FromSeconds(2),
-            environment: "Production");
-        using var metrics = new MetricRecorder(host.Services);
-        var (stalled, started) = await StallAsync(host);
+        await using var attack = await AttackHost.StartAsync(writeTimeout: TimeSpan.FromSeconds(2));
+        var metrics = attack.Metrics;
+        var (stalled, started) = await StallAsync(attack.Host);
         using (stalled)
         {
             // Then the channel goes quiet: only heartbeats would follow, and it would take 1,024 of them to fill the queue.
@@ -43,21 +39,17 @@ public sealed class HardLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task A_stream_ends_at_its_maximum_duration_though_its_client_stopped_reading()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
+        // The write timeout out of the way: only the maximum duration and the grace after it may end this stream.
+        await using var attack = await AttackHost.StartAsync(
+            writeTimeout: TimeSpan.FromMinutes(10),
             options =>
             {
                 options.MaxStreamDuration = TimeSpan.FromSeconds(3);
                 options.MaxStreamDurationJitter = TimeSpan.Zero;
-
-                // Out of the way: only the maximum duration and the grace after it may end this stream.
-                options.WriteTimeout = TimeSpan.FromMinutes(10);
-            },
-            environment: "Production");
-        using var metrics = new MetricRecorder(host.Services);
+            });
+        var metrics = attack.Metrics;
         var opened = Stopwatch.GetTimestamp();
-        var (stalled, _) = await StallAsync(host);
+        var (stalled, _) = await StallAsync(attack.Host);
         using (stalled)
         {
             Assert.True(await WaitUntilNoStreamAsync(metrics), "A stream whose client stopped reading outlived its maximum duration by far.");
@@ -70,18 +62,15 @@ public sealed class HardLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task Shutdown_ends_a_stream_whose_client_stopped_reading_long_before_the_host_gives_up()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
-            options => options.WriteTimeout = TimeSpan.FromMinutes(10),
-            environment: "Production",
+        await using var attack = await AttackHost.StartAsync(
+            writeTimeout: TimeSpan.FromMinutes(10),
             build: builder => builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(60)));
-        using var metrics = new MetricRecorder(host.Services);
-        var (stalled, _) = await StallAsync(host);
+        var metrics = attack.Metrics;
+        var (stalled, _) = await StallAsync(attack.Host);
         using (stalled)
         {
             var stopping = Stopwatch.GetTimestamp();
-            await host.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            await attack.Host.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(90));
             var stoppedAfter = Stopwatch.GetElapsedTime(stopping);
             output.WriteLine($"Shutdown with a stream stuck on a client that stopped reading took {stoppedAfter.TotalSeconds:0.0} s (HostOptions.ShutdownTimeout 60 s).");
             Assert.True(stoppedAfter < TimeSpan.FromSeconds(20), $"Stopping took {stoppedAfter}: the stuck stream held the host until it gave up.");

@@ -20,9 +20,8 @@ public sealed class NonReadingClientTests(ITestOutputHelper output)
     {
         const int stalledClients = 20;
         const int events = 300;
-        await using var server = await RedisServer.StartAsync();
-        await using var host = await SseTestHost.StartAsync(server.Url, options => options.WriteTimeout = TimeSpan.FromSeconds(3), environment: "Production");
-        using var metrics = new MetricRecorder(host.Services);
+        await using var attack = await AttackHost.StartAsync(writeTimeout: TimeSpan.FromSeconds(3));
+        var (host, metrics) = (attack.Host, attack.Metrics);
         var channel = $"busy-{Guid.NewGuid():N}";
         await using var reader = await host.OpenStreamAsync($"?channel={channel}");
         var stalled = new List<StalledReader>();
@@ -85,9 +84,8 @@ public sealed class NonReadingClientTests(ITestOutputHelper output)
     {
         const int channels = 10;
         const int resumers = 20;
-        await using var server = await RedisServer.StartAsync();
-        await using var host = await SseTestHost.StartAsync(server.Url, options => options.WriteTimeout = TimeSpan.FromMinutes(10), environment: "Production");
-        using var metrics = new MetricRecorder(host.Services);
+        await using var attack = await AttackHost.StartAsync(writeTimeout: TimeSpan.FromMinutes(10));
+        var (host, metrics) = (attack.Host, attack.Metrics);
         var names = Enumerable.Range(0, channels).Select(i => $"many-{i}-{Guid.NewGuid():N}").ToList();
         var data = new string('x', EventSize);
         foreach (var name in names)

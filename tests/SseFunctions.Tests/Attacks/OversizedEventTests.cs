@@ -13,15 +13,13 @@ public sealed class OversizedEventTests
     [Fact]
     public async Task An_inbound_event_over_the_size_limit_is_dropped_counted_and_logged_and_the_next_one_arrives()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var probe = await RedisProbe.ConnectAsync(server);
         var logs = new CapturingLoggerProvider();
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
+        await using var attack = await AttackHost.StartAsync(
+            new SseOptions().WriteTimeout,
             options => options.MaxEventSize = 64 * 1024,
-            environment: "Production",
             build: builder => builder.Logging.AddProvider(logs));
-        using var metrics = new MetricRecorder(host.Services);
+        await using var probe = await RedisProbe.ConnectAsync(attack.Redis);
+        var (host, metrics) = (attack.Host, attack.Metrics);
         var channel = $"oversized-{Guid.NewGuid():N}";
         await using var stream = await host.OpenStreamAsync($"?channel={channel}");
 

@@ -22,14 +22,9 @@ public sealed class ReplayFloodTests(ITestOutputHelper output)
     [Fact]
     public async Task Fifty_resumers_that_never_read_a_channel_of_60_MB_hold_a_few_MB_each_while_publishes_stay_within_their_timeout()
     {
-        await using var server = await RedisServer.StartAsync();
-
         // Defaults but the write timeout, so that the stalled resumers stay for the measurement instead of being cut.
-        await using var host = await SseTestHost.StartAsync(
-            server.Url,
-            options => options.WriteTimeout = TimeSpan.FromMinutes(10),
-            environment: "Production");
-        using var metrics = new MetricRecorder(host.Services);
+        await using var attack = await AttackHost.StartAsync(writeTimeout: TimeSpan.FromMinutes(10));
+        var (host, metrics) = (attack.Host, attack.Metrics);
         var channel = $"flood-{Guid.NewGuid():N}";
         await FillHistoryAsync(host.Publisher, channel, new string('x', EventSize), HistoryEvents);
 
