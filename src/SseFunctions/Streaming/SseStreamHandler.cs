@@ -17,6 +17,10 @@ namespace SseFunctions.Streaming;
 /// subscribes, opens the response, replays history after <c>Last-Event-ID</c>, then writes queued frames with one flush
 /// per batch until the client leaves, the stream's deadline passes or the application stops.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The history-read gate is never disposed: a stream may still release it while the host shuts down, and it holds no wait handle.")]
 internal sealed partial class SseStreamHandler(
     ChannelHub hub,
     StreamSupervisor supervisor,
@@ -24,7 +28,7 @@ internal sealed partial class SseStreamHandler(
     SseOptions options,
     SseMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<SseStreamHandler> logger) : IDisposable
+    ILogger<SseStreamHandler> logger)
 {
     /// <summary>The event a stream sends when it cannot give a resuming client everything it missed.</summary>
     public const string MissedEventType = "sse-missed";
@@ -136,8 +140,6 @@ internal sealed partial class SseStreamHandler(
             LogStreamEnded(channels, stream.EndReason);
         }
     }
-
-    public void Dispose() => _historyReads.Dispose();
 
     private static async Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
