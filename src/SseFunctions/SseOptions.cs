@@ -54,8 +54,9 @@ public sealed class SseOptions
     public int MaxEventSize { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// How many events may wait for one stream's client. A stream whose client reads too slowly to keep this queue from
-    /// filling is ended; the browser reconnects and catches up from history. Default 1024.
+    /// How many events may wait for one stream's client, counting those its writer took and has not written yet. A
+    /// stream whose client reads too slowly to keep this queue from filling is ended; the browser reconnects and catches
+    /// up from history. Default 1024.
     /// </summary>
     public int StreamQueueCapacity { get; set; } = 1024;
 
