@@ -55,7 +55,8 @@ public sealed class HardLimitTests(ITestOutputHelper output)
             Assert.True(await WaitUntilNoStreamAsync(metrics), "A stream whose client stopped reading outlived its maximum duration by far.");
             var lifetime = Stopwatch.GetElapsedTime(opened);
             output.WriteLine($"A stream of 3 s whose client stopped reading ended after {lifetime.TotalSeconds:0.0} s (the grace is 5 s).");
-            Assert.True(lifetime < TimeSpan.FromSeconds(3 + 5 + 7), $"It ended after {lifetime}.");
+            // The deadline, a sweep (a second apart) to end it, the grace, a sweep to cut it; the rest is for a loaded machine.
+            Assert.True(lifetime < TimeSpan.FromSeconds(3 + 1 + 5 + 1 + 10), $"It ended after {lifetime}.");
         }
     }
 
@@ -98,5 +99,5 @@ public sealed class HardLimitTests(ITestOutputHelper output)
     }
 
     private static Task<bool> WaitUntilNoStreamAsync(MetricRecorder metrics) =>
-        metrics.WaitForAsync("sse.streams.open", total => total == 0, SseTestClient.Patience);
+        metrics.WaitForAsync("sse.streams.open", total => total == 0, 2 * SseTestClient.Patience);
 }
