@@ -176,14 +176,17 @@ internal sealed partial class RedisSseBroker : ISseBroker
         return false;
     }
 
-    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString(), maxCount])
+                .ScriptEvaluateAsync(
+                    RedisScripts.ReadHistory,
+                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [after.ToString(), limit.Events, limit.Bytes])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -228,7 +231,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             }
         }
 
-        return new HistoryRead(entries, gap, last);
+        return new HistoryRead(entries, gap, last, More: (long)parts[6] == 1);
     }
 
     public async Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)
