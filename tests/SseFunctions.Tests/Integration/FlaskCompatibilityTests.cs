@@ -140,9 +140,9 @@ public sealed class FlaskCompatibilityTests(RedisFixture redis) : IClassFixture<
         public static async Task<RawRedisListener> StartAsync(RedisServer server, string channel)
         {
             var listener = new RawRedisListener(await RedisProbe.ConnectAsync(server));
-            await listener._probe.Database.Multiplexer.GetSubscriber().SubscribeAsync(
-                new RedisChannel(channel, RedisChannel.PatternMode.Literal),
-                (_, message) => listener._messages.Writer.TryWrite(message!));
+            // The ordered queue, as a Flask-SSE stream reads one socket in order: a handler subscription runs concurrently.
+            var messages = await listener._probe.Database.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+            messages.OnMessage(message => listener._messages.Writer.TryWrite(message.Message!));
             return listener;
         }
 
