@@ -29,8 +29,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
     private readonly SseMetrics _metrics;
     private readonly ILogger<RedisSseBroker> _logger;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
-    private readonly RedisKey _lastPositionKey;
-    private readonly RedisKey _firstPositionKey;
+    private readonly RedisKeyLayout _keys;
     private readonly string _endpoints;
 
     // Unsubscribing removes exactly the handler that subscribed, so a stream re-subscribing a channel while the last
@@ -46,8 +45,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _lastPositionKey = options.KeyPrefix + "last-id";
-        _firstPositionKey = options.KeyPrefix + "first-id";
+        _keys = new RedisKeyLayout(options.KeyPrefix);
         _endpoints = string.Join(", ", configuration.EndPoints.Select(Describe));
         _connection = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
     }
@@ -85,7 +83,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.PublishWithHistory,
-                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
                     [channel, envelope, _options.HistoryMaxLength, (long)_options.HistoryMaxAge.TotalMilliseconds])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
@@ -159,7 +157,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         {
             var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString()])
+                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition], [after.ToString()])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -212,7 +210,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
-            var last = await connection.GetDatabase().StringGetAsync(_lastPositionKey)
+            var last = await connection.GetDatabase().StringGetAsync(_keys.LastPosition)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             return EventPosition.TryParse((string?)last, out var position) ? position : EventPosition.Zero;
@@ -250,11 +248,13 @@ internal sealed partial class RedisSseBroker : ISseBroker
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
             || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
-            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal),
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+
+            // A cluster whose slot has no primary for a moment (a failover under way), or migrating the slot.
+            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
         _ => false,
     };
-
-    private RedisKey HistoryKey(string channel) => _options.KeyPrefix + "history:" + channel;
 
     private SseBrokerUnavailableException Unreachable(Exception exception, string outcome) =>
         new($"Redis at {_endpoints} is unreachable ({exception.GetType().Name}); {outcome}. " +

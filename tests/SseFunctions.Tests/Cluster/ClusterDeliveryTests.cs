@@ -1,0 +1,126 @@
+using SseFunctions.Brokers;
+using SseFunctions.Tests.Infrastructure;
+using SseFunctions.Tests.Resilience;
+
+namespace SseFunctions.Tests.Cluster;
+
+/// <summary>
+/// Two app servers, each told a different node of a real 3-primary Redis Cluster: streams on one, publishers on the
+/// other, channels of slots on different primaries.
+/// </summary>
+public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>
+{
+    private RedisCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Every_key_of_one_script_hashes_to_one_slot()
+    {
+        var keys = new RedisKeyLayout(new SseOptions().KeyPrefix);
+
+        var slots = new HashSet<int>();
+        foreach (var key in new[] { keys.LastPosition, keys.FirstPosition, keys.History("news"), keys.History("{other}"), keys.History(string.Empty) })
+        {
+            slots.Add(await Cluster.SlotOfAsync(key!));
+        }
+
+        Assert.Single(slots);
+    }
+
+    [Fact]
+    public async Task Events_published_through_one_node_reach_streams_of_a_server_on_another_node_once_and_in_order()
+    {
+        var primaries = await Cluster.PrimariesAsync();
+        var channels = await ClusterChannels.OwnedByAsync(Cluster, primaries, "spread");
+        await using var streams = await SseTestHost.StartAsync(primaries[0].Url, environment: "Production");
+        await using var publishers = await SseTestHost.StartAsync(primaries[1].Url, environment: "Production");
+        (string Query, string[] Channels)[] subscriptions =
+        [
+            ($"?channel={channels[0]}", [channels[0]]),
+            ($"?channel={channels[1]}", [channels[1]]),
+            ($"?channel={channels[0]}&channel={channels[1]}&channel={channels[2]}", channels),
+        ];
+        var sessions = new List<BrowserSession>();
+        foreach (var (query, _) in subscriptions)
+        {
+            sessions.Add(await BrowserSession.StartAsync(streams, query));
+        }
+
+        var ledger = new PublishLedger();
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(publisher => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.True(await ledger.TryPublishAsync(publishers.Publisher, channels[(i + publisher) % 3], $"p{publisher}", i));
+            }
+        })));
+
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            await sessions[i].WaitUntilAsync(
+                events => ledger.AllAcknowledgedReceived(events, subscriptions[i].Channels),
+                "every event of " + subscriptions[i].Query,
+                events => ledger.Missing(events, subscriptions[i].Channels));
+            ledger.AssertExactlyOnceInOrder(sessions[i].Events, subscriptions[i].Channels);
+            await sessions[i].DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_resuming_with_Last_Event_ID_on_another_node_gets_what_it_missed_on_every_channel()
+    {
+        var primaries = await Cluster.PrimariesAsync();
+        var channels = await ClusterChannels.OwnedByAsync(Cluster, primaries, "resume");
+        await using var streams = await SseTestHost.StartAsync(primaries[2].Url, environment: "Production");
+        await using var publishers = await SseTestHost.StartAsync(primaries[0].Url, environment: "Production");
+        var query = $"?channel={channels[0]}&channel={channels[1]}&channel={channels[2]}";
+        var ids = new List<string>();
+
+        // A browser reads everything until it goes away after the third event.
+        await using (var first = await streams.OpenStreamAsync(query))
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await publishers.Publisher.PublishAsync($"event {i}", channel: channels[i % 3]);
+            }
+
+            for (var i = 0; i < 6; i++)
+            {
+                var item = await first.NextAsync();
+                Assert.Equal($"event {i}", item.Data);
+                ids.Add(item.EventId!);
+            }
+        }
+
+        await using var resumed = await streams.OpenStreamAsync(query, lastEventId: ids[2]);
+        for (var i = 3; i < 6; i++)
+        {
+            var item = await resumed.NextAsync();
+            Assert.Equal($"event {i}", item.Data);
+            Assert.Equal(ids[i], item.EventId);
+        }
+
+        await publishers.Publisher.PublishAsync("live", channel: channels[1]);
+        Assert.Equal("live", (await resumed.NextAsync()).Data);
+    }
+
+    [Fact]
+    public async Task A_Flask_SSE_envelope_published_raw_on_a_third_node_reaches_the_stream()
+    {
+        var primaries = await Cluster.PrimariesAsync();
+        var channels = await ClusterChannels.OwnedByAsync(Cluster, primaries, "flask");
+        await using var streams = await SseTestHost.StartAsync(primaries[0].Url, environment: "Production");
+        await using var publishers = await SseTestHost.StartAsync(primaries[1].Url, environment: "Production");
+        await using var stream = await streams.OpenStreamAsync($"?channel={channels[1]}");
+
+        // A subscription is in place once the package's own event arrives through it.
+        await publishers.Publisher.PublishAsync("ours", channel: channels[1]);
+        Assert.Equal("ours", (await stream.NextAsync()).Data);
+
+        await RedisCli.RunAsync(primaries[2].Port, "PUBLISH", channels[1], """{"data": {"from": "flask"}, "type": "greeting", "id": "flask-1"}""");
+
+        var item = await stream.NextAsync();
+        Assert.Equal("""{"from":"flask"}""", item.Data.Replace(" ", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("greeting", item.EventType);
+        Assert.Equal("flask-1", item.EventId);
+    }
+}
