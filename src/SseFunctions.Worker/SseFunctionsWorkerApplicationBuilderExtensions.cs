@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SseFunctions.Output;
 using SseFunctions.Worker;
@@ -12,6 +13,7 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     /// <summary>
     /// Publishes what functions marked with <c>[SseOutput]</c> return: the return value for an attribute on the method,
     /// the property's value for an attribute on a property of the return type. Needs <c>builder.Services.AddSse()</c>.
+    /// Also signs in to Redis with a managed identity when the settings ask for it (<c>SSE_REDIS_URL__credential</c>).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -38,6 +40,9 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<SseOutputPublisher>();
+
+        // Azure Managed Redis by settings alone: SSE_REDIS_URL__credential = managedidentity (see AddSseEntraId).
+        builder.Services.AddSseEntraId();
         return builder.UseMiddleware<SseOutputMiddleware>();
     }
 }
