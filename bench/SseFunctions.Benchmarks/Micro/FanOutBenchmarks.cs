@@ -45,17 +45,18 @@ public class FanOutBenchmarks
         var options = new SseOptions();
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new SseMetrics(_services.GetRequiredService<IMeterFactory>());
-        _hub = new ChannelHub(new InMemorySseBroker(options, TimeProvider.System), options, metrics, NullLogger<ChannelHub>.Instance);
+        var broker = new InMemorySseBroker(options, TimeProvider.System);
+        _hub = new ChannelHub(broker, options, metrics, NullLogger<ChannelHub>.Instance);
         _connections = new SseConnection[Streams];
-        ChannelSubscription? subscription = null;
         for (var i = 0; i < Streams; i++)
         {
             _connections[i] = new SseConnection(options.StreamQueueCapacity, long.MaxValue, 0);
-            subscription = await _hub.JoinAsync(Channel, _connections[i]);
+            await _hub.JoinAsync(Channel, _connections[i]);
             _waits[i] = _connections[i].WaitToReadAsync();
         }
 
-        _dispatch = subscription!.Handler;
+        // Through the broker's inbox and the hub's ordered pass, as a message from Redis goes.
+        _dispatch = payload => broker.PublishAsync(Channel, payload, appendToHistory: false, CancellationToken.None);
         _baselineQueues = new Channel<byte[]>[Streams];
         for (var i = 0; i < Streams; i++)
         {

@@ -23,7 +23,8 @@ internal sealed class BaselineFanOut : IAsyncDisposable
         configuration.ClientName = "SseBaseline";
         var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
         var fanOut = new BaselineFanOut(redis);
-        await redis.GetSubscriber().SubscribeAsync(channel, (_, message) => fanOut.Dispatch(message!));
+        // StackExchange.Redis 2.x runs handlers concurrently; its queue hands messages on one at a time, in order.
+        (await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel))).OnMessage(message => fanOut.Dispatch(message.Message!));
         return fanOut;
     }
 

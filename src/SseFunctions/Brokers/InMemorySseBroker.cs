@@ -9,7 +9,7 @@ namespace SseFunctions.Brokers;
 internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timeProvider) : ISseBroker
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<Action<byte[]>>> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Inbox>> _inboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelHistory> _histories = new(StringComparer.Ordinal);
     private EventPosition _lastPosition = EventPosition.Zero;
 
@@ -17,17 +17,13 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
     private EventPosition _firstPosition = EventPosition.Zero;
 
     // An in-process broker never loses its subscriptions, so nobody needs to be told.
-    public event Action? SubscriptionsLost
+    public event Action? ConnectionChanged
     {
         add { }
         remove { }
     }
 
-    public event Action? SubscriptionsRestored
-    {
-        add { }
-        remove { }
-    }
+    public long ConnectionGeneration => 0;
 
     public Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
     {
@@ -46,51 +42,59 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
                 }
 
                 assignedId = _lastPosition.ToString();
-                envelope = EnvelopeEncoder.Close(envelope, assignedId);
+                envelope = EnvelopeEncoder.Close(envelope, _lastPosition);
                 HistoryOf(channel).Append(new HistoryEntry(_lastPosition, envelope), now, options);
             }
 
-            // Handlers run under the lock, as Redis publishes inside its script: concurrent publishers then reach
-            // subscribers in position order. They only queue frames, never block.
-            var handlers = _handlers.TryGetValue(channel, out var list) ? list.ToArray() : [];
-            foreach (var handler in handlers)
+            // Queued under the lock, as Redis publishes inside its script: concurrent publishers then reach
+            // subscribers in position order. The rings only take what is queued, never block.
+            var inboxes = _inboxes.TryGetValue(channel, out var list) ? list.ToArray() : [];
+            foreach (var inbox in inboxes)
             {
-                handler(envelope);
+                inbox.Messages.Enqueue(envelope);
             }
 
-            return Task.FromResult(new PublishReceipt(handlers.Length, assignedId));
+            foreach (var inbox in inboxes)
+            {
+                inbox.Arrived();
+            }
+
+            return Task.FromResult(new PublishReceipt(inboxes.Length, assignedId));
         }
     }
 
-    public Task SubscribeAsync(string channel, Action<byte[]> handler)
+    public Task<IChannelInbox> SubscribeAsync(string channel, Action arrived)
+    {
+        var inbox = new Inbox(channel, arrived);
+        lock (_gate)
+        {
+            if (!_inboxes.TryGetValue(channel, out var list))
+            {
+                _inboxes[channel] = list = [];
+            }
+
+            list.Add(inbox);
+        }
+
+        return Task.FromResult<IChannelInbox>(inbox);
+    }
+
+    public Task UnsubscribeAsync(IChannelInbox inbox)
     {
         lock (_gate)
         {
-            if (!_handlers.TryGetValue(channel, out var list))
+            if (_inboxes.TryGetValue(inbox.Channel, out var list) && list.Remove((Inbox)inbox) && list.Count == 0)
             {
-                _handlers[channel] = list = [];
+                _inboxes.Remove(inbox.Channel);
             }
-
-            list.Add(handler);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task UnsubscribeAsync(string channel, Action<byte[]> handler)
-    {
-        lock (_gate)
-        {
-            if (_handlers.TryGetValue(channel, out var list) && list.Remove(handler) && list.Count == 0)
-            {
-                _handlers.Remove(channel);
-            }
-        }
+    public Task<bool> WaitUntilSubscriptionsLiveAsync(TimeSpan timeout) => Task.FromResult(true);
 
-        return Task.CompletedTask;
-    }
-
-    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -107,7 +111,7 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
             }
 
             history.Trim(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), options);
-            var read = history.ReadAfter(after, _lastPosition);
+            var read = history.ReadAfter(after, maxCount, _lastPosition);
             return Task.FromResult(unknown ? read with { Gap = HistoryGap.Unknown } : read);
         }
     }
@@ -153,10 +157,22 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
             }
         }
 
-        public HistoryRead ReadAfter(EventPosition after, EventPosition last)
+        public HistoryRead ReadAfter(EventPosition after, int maxCount, EventPosition last)
         {
-            var entries = _entries.Select(item => item.Entry).Where(entry => entry.Position > after).ToList();
+            var entries = _entries.Select(item => item.Entry).Where(entry => entry.Position > after).Take(maxCount).ToList();
             return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None, last);
         }
+    }
+
+    /// <summary>A subscription's messages, in publish order.</summary>
+    private sealed class Inbox(string channel, Action arrived) : IChannelInbox
+    {
+        public string Channel { get; } = channel;
+
+        public Action Arrived { get; } = arrived;
+
+        public System.Collections.Concurrent.ConcurrentQueue<byte[]> Messages { get; } = new();
+
+        public bool TryRead(out byte[] payload) => Messages.TryDequeue(out payload!);
     }
 }

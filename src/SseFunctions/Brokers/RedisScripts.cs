@@ -21,7 +21,8 @@ internal static class RedisScripts
     /// persistence) writes it again, which tells readers that positions before it are unknown here. Trimming (exact, by
     /// count and by age, at most 1000 entries a publish) deletes with XDEL, not XTRIM: only XDEL records the stream's
     /// <c>max-deleted-entry-id</c> (Redis 7.0), by which a reader learns it missed events. A key expiring <c>ARGV[4]</c>
-    /// after its newest event lets an idle channel's history vanish.
+    /// after its newest event lets an idle channel's history vanish. The envelope's id writes its dash as <c>\u002d</c>,
+    /// which marks it as the package's (<see cref="Events.EventPosition.JsonMarkedDash"/>).
     /// </remarks>
     public const string PublishWithHistory = """
         local t = redis.call('TIME')
@@ -36,7 +37,7 @@ internal static class RedisScripts
         local id = string.format('%.0f-%.0f', ms, seq)
         redis.call('SET', KEYS[1], id)
         redis.call('SET', KEYS[3], id, 'NX')
-        local envelope = ARGV[2] .. ',"id":"' .. id .. '"}'
+        local envelope = ARGV[2] .. ',"id":"' .. string.format('%.0f\\u002d%.0f', ms, seq) .. '"}'
         redis.call('XADD', KEYS[2], id, 'e', envelope)
         local gone = {}
         local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[3])
@@ -52,7 +53,7 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS[1] last position, KEYS[2] the channel's history stream, KEYS[3] first position; ARGV[1] read after this
-    /// position. Returns { now in ms, last position or '', first position or '', stream exists 0/1, newest trimmed
+    /// position, ARGV[2] at most this many entries. Returns { now in ms, last position or '', first position or '', stream exists 0/1, newest trimmed
     /// position or '', entries }.
     /// </summary>
     /// <remarks>
@@ -70,6 +71,6 @@ internal static class RedisScripts
         for i = 1, #info, 2 do
           if info[i] == 'max-deleted-entry-id' then maxDeleted = info[i + 1] end
         end
-        return { now, last, first, 1, maxDeleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+') }
+        return { now, last, first, 1, maxDeleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) }
         """;
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
 using SseFunctions.Events;
@@ -10,71 +9,79 @@ using StackExchange.Redis;
 namespace SseFunctions.Brokers;
 
 /// <summary>
-/// The broker over Redis: one multiplexer for the whole process (one interactive and one subscription socket),
-/// literal channels only, history in a Redis Stream per channel.
+/// The broker over Redis: one multiplexer for the whole process (<see cref="RedisConnection"/>), literal channels
+/// only, history in a Redis Stream per channel. Every Redis failure becomes an <see cref="SseBrokerUnavailableException"/>
+/// here, saying whether the operation may have happened.
 /// </summary>
 /// <remarks>
-/// Ordering: StackExchange.Redis 1.x calls subscription handlers and connection events one at a time, in arrival
-/// order, on one queue: a loss is reported after the last message of the lost connection and before the first of the
-/// next. Moving to 2.x means subscribing through its ordered <c>ChannelMessageQueue</c> here, since 2.x's handler
-/// overload runs concurrently.
+/// Order is the hub's: StackExchange.Redis 2.x and 3.x run handlers concurrently, so each channel's messages are kept
+/// in its <see cref="ChannelMessageQueue"/> (<see cref="RedisChannelInbox"/>) and the handler only rings. Under RESP3
+/// pub/sub shares the interactive connection, so losses are counted over both kinds of connection
+/// (<see cref="ConnectionGeneration"/>), from the client's own socket counters, which change before a message of the
+/// new connection is read.
 /// </remarks>
 internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ResubscribeTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ConfigurationOptions _configuration;
+    private readonly RedisConnection _connection;
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
     private readonly ILogger<RedisSseBroker> _logger;
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly RedisKeyLayout _keys;
-    private readonly string _endpoints;
+    private readonly ConcurrentDictionary<RedisChannelInbox, byte> _inboxes = new();
 
-    // Unsubscribing removes exactly the handler that subscribed, so a stream re-subscribing a channel while the last
-    // one's unsubscribe is on its way keeps its subscription.
-    private readonly ConcurrentDictionary<Action<byte[]>, (string Channel, Action<RedisChannel, RedisValue> Handler)> _redisHandlers = new();
+    // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
+    private IConnectionMultiplexer? _hooked;
+    private long _socketsAtStart = -1;
 
-    // Counts losses of the subscription connection, so that waiting for one restore gives up when the next loss came.
-    private int _subscriptionLosses;
-
-    public RedisSseBroker(ConfigurationOptions configuration, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
+    public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
     {
-        _configuration = configuration;
+        _connection = connection;
         _options = options;
         _metrics = metrics;
         _logger = logger;
         _keys = new RedisKeyLayout(options.KeyPrefix);
-        _endpoints = string.Join(", ", configuration.EndPoints.Select(Describe));
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
+        if (connection.Current is { } shared)
+        {
+            Hook(shared);
+        }
     }
 
-    public event Action? SubscriptionsLost;
+    public event Action? ConnectionChanged;
 
-    public event Action? SubscriptionsRestored;
+    public long ConnectionGeneration
+    {
+        get
+        {
+            if (Volatile.Read(ref _hooked) is not { } connection)
+            {
+                return 0;
+            }
+
+            var sockets = CountSockets(connection);
+            if (Volatile.Read(ref _socketsAtStart) < 0 && connection.IsConnected)
+            {
+                Interlocked.CompareExchange(ref _socketsAtStart, sockets, -1);
+            }
+
+            var atStart = Volatile.Read(ref _socketsAtStart);
+            return atStart < 0 ? 0 : sockets - atStart;
+        }
+    }
 
     /// <summary>Starts connecting, so that the first stream or publish does not wait for it.</summary>
-    public Task WarmUpAsync() => _connection.Value;
+    public Task WarmUpAsync() => GetConnectionAsync(CancellationToken.None);
 
     public async Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
     {
-        ConnectionMultiplexer connection;
         try
         {
-            connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException exception)
-        {
-            throw Unreachable(exception, "the event was not published");
-        }
-
-        try
-        {
+            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             if (!appendToHistory)
             {
                 var receivers = await connection.GetSubscriber()
-                    .PublishAsync(Literal(channel), envelope)
+                    .PublishAsync(RedisChannel.Literal(channel), envelope)
                     .WaitAsync(_options.PublishTimeout, cancellationToken)
                     .ConfigureAwait(false);
                 return new PublishReceipt(receivers, null);
@@ -90,80 +97,97 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var parts = (RedisResult[])result!;
             return new PublishReceipt((long)parts[1], (string)parts[0]!);
         }
-        catch (TimeoutException exception)
+        catch (Exception exception) when (Translate(exception, RedisOperation.Publish) is { } translated)
         {
-            // The command may sit in a socket or in a busy Redis and still run: nobody can take it back.
-            throw new SseBrokerUnavailableException(
-                $"Redis at {_endpoints} did not answer within {_options.PublishTimeout.TotalSeconds:0.###} s (Sse:PublishTimeout). " +
-                "The event may still be published once Redis gets to it; publishing it again may deliver it twice.",
-                exception);
-        }
-        catch (RedisConnectionException exception) when (exception.FailureType == ConnectionFailureType.UnableToResolvePhysicalConnection)
-        {
-            throw Unreachable(exception, "the event was not published");
-        }
-        catch (RedisConnectionException exception)
-        {
-            throw new SseBrokerUnavailableException(
-                $"The connection to Redis at {_endpoints} was lost while publishing ({exception.FailureType}). " +
-                "The event may or may not have been published; publishing it again may deliver it twice.",
-                exception);
-        }
-        catch (RedisServerException exception) when (IsUnavailable(exception))
-        {
-            throw Unreachable(exception, "the event was not published");
+            throw translated;
         }
     }
 
-    public async Task SubscribeAsync(string channel, Action<byte[]> handler)
+    public async Task<IChannelInbox> SubscribeAsync(string channel, Action arrived)
     {
-        var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-
-        var redisHandler = _redisHandlers.GetOrAdd(
-            handler,
-            static (handler, channel) => (channel, (_, message) => handler(message!)),
-            channel);
+        var redisChannel = RedisChannel.Literal(channel);
+        ISubscriber? subscriber = null;
+        Action<RedisChannel, RedisValue> ring = (_, _) => arrived();
+        ChannelMessageQueue? queue = null;
         try
         {
-            await connection.GetSubscriber().SubscribeAsync(Literal(channel), redisHandler.Handler).ConfigureAwait(false);
+            subscriber = (await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
+
+            // The ringing handler first: once it is subscribed the queue joins a live subscription and sends nothing.
+            await subscriber.SubscribeAsync(redisChannel, ring).ConfigureAwait(false);
+            queue = await subscriber.SubscribeAsync(redisChannel).ConfigureAwait(false);
         }
-        catch (RedisConnectionException)
+        catch (Exception exception) when (Translate(exception, RedisOperation.Subscribe) is { } translated)
         {
-            // Redis is away, or went away as this was sent. The multiplexer keeps the subscription and sends it when
-            // the connection is back; the restore after that loss catches up from history.
+            // The client keeps, and would subscribe again after every reconnect, what failed half-way: take it back.
+            if (subscriber is not null)
+            {
+                await ForgetAsync(subscriber, redisChannel, ring, queue).ConfigureAwait(false);
+            }
+
+            throw translated;
+        }
+
+        var inbox = new RedisChannelInbox(channel, queue, ring);
+        _inboxes[inbox] = 0;
+        return inbox;
+    }
+
+    public async Task UnsubscribeAsync(IChannelInbox inbox)
+    {
+        var redisInbox = (RedisChannelInbox)inbox;
+        _inboxes.TryRemove(redisInbox, out _);
+        try
+        {
+            var subscriber = (await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
+            await redisInbox.Queue.UnsubscribeAsync().ConfigureAwait(false);
+            await subscriber.UnsubscribeAsync(RedisChannel.Literal(inbox.Channel), redisInbox.Ring).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or TimeoutException)
+        {
+            // The client forgot the subscription already; Redis drops it with the lost connection.
         }
     }
 
-    public async Task UnsubscribeAsync(string channel, Action<byte[]> handler)
+    public async Task<bool> WaitUntilSubscriptionsLiveAsync(TimeSpan timeout)
     {
-        var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        if (_redisHandlers.TryRemove(handler, out var redisHandler))
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < timeout)
         {
             try
             {
-                await connection.GetSubscriber().UnsubscribeAsync(Literal(channel), redisHandler.Handler).ConfigureAwait(false);
+                var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+                if (await AreSubscriptionsLiveAsync(connection.GetSubscriber()).ConfigureAwait(false))
+                {
+                    LogSubscriptionsLive(_connection.Endpoints);
+                    return true;
+                }
             }
-            catch (RedisConnectionException)
+            catch (Exception exception) when (exception is RedisConnectionException or TimeoutException or SseBrokerUnavailableException)
             {
-                // The multiplexer forgot the subscription already; Redis drops it with the lost connection.
+                // Still away: poll again.
             }
+
+            await Task.Delay(ResubscribePollInterval).ConfigureAwait(false);
         }
+
+        return false;
     }
 
-    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
+    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition], [after.ToString()])
+                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition], [after.ToString(), maxCount])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception exception) when (IsUnavailable(exception))
+        catch (Exception exception) when (Translate(exception, RedisOperation.Read) is { } translated)
         {
-            throw Unreachable(exception, "nothing was read");
+            throw translated;
         }
 
         var parts = (RedisResult[])result!;
@@ -209,130 +233,155 @@ internal sealed partial class RedisSseBroker : ISseBroker
     {
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).WaitAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             var last = await connection.GetDatabase().StringGetAsync(_keys.LastPosition)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             return EventPosition.TryParse((string?)last, out var position) ? position : EventPosition.Zero;
         }
-        catch (Exception exception) when (IsUnavailable(exception))
+        catch (Exception exception) when (Translate(exception, RedisOperation.Read) is { } translated)
         {
-            throw Unreachable(exception, "nothing was read");
+            throw translated;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated)
+        if (Volatile.Read(ref _hooked) is { } connection)
         {
-            var connection = await _connection.Value.ConfigureAwait(false);
-            await connection.CloseAsync().ConfigureAwait(false);
-            connection.Dispose();
+            connection.ConnectionFailed -= OnConnectionFailed;
+            connection.ConnectionRestored -= OnConnectionRestored;
+        }
+
+        // A shared multiplexer keeps the package's subscriptions otherwise, and rings a hub that is gone.
+        foreach (var inbox in _inboxes.Keys)
+        {
+            await UnsubscribeAsync(inbox).ConfigureAwait(false);
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Describe(ConnectionType type) => type == ConnectionType.Subscription ? "subscription" : "interactive";
+
+    private static long CountSockets(IConnectionMultiplexer connection)
+    {
+        var counters = connection.GetCounters();
+        return counters.Interactive.SocketCount + counters.Subscription.SocketCount;
+    }
+
+    private static async Task ForgetAsync(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> ring, ChannelMessageQueue? queue)
+    {
+        try
+        {
+            if (queue is not null)
+            {
+                await queue.UnsubscribeAsync().ConfigureAwait(false);
+            }
+
+            await subscriber.UnsubscribeAsync(channel, ring).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or TimeoutException)
+        {
+            // Forgotten by the client all the same; Redis had not subscribed it, or drops it with the connection.
         }
     }
 
-    private static RedisChannel Literal(string channel) => new(channel, RedisChannel.PatternMode.Literal);
-
-    private static string Describe(EndPoint endPoint) => endPoint switch
+    /// <summary>
+    /// The one place Redis's failures become the package's: null for what is no Redis failure (a bug, a cancellation),
+    /// which then propagates as it is.
+    /// </summary>
+    private SseBrokerUnavailableException? Translate(Exception exception, RedisOperation operation)
     {
-        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-        _ => endPoint.ToString() ?? "?",
-    };
-
-    /// <summary>Errors that mean Redis cannot serve now, as opposed to a bug: the caller may try again later.</summary>
-    private static bool IsUnavailable(Exception exception) => exception switch
-    {
-        TimeoutException or RedisConnectionException => true,
-
-        // Loading its data after a restart, busy with a long script, a replica after a failover, or without its primary.
-        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
-            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
-            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-
-            // A cluster whose slot has no primary for a moment (a failover under way), or migrating the slot.
-            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
-            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
-        _ => false,
-    };
-
-    private SseBrokerUnavailableException Unreachable(Exception exception, string outcome) =>
-        new($"Redis at {_endpoints} is unreachable ({exception.GetType().Name}); {outcome}. " +
-            "Check that Redis is running and that SSE_REDIS_URL / REDIS_URL points at it.", exception);
-
-    private async Task<ConnectionMultiplexer> GetConnectionAsync(CancellationToken cancellationToken) =>
-        await _connection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-
-    private async Task<ConnectionMultiplexer> ConnectAsync()
-    {
-        // AbortOnConnectFail is off: this returns even while Redis is down, and the multiplexer keeps reconnecting.
-        var connection = await ConnectionMultiplexer.ConnectAsync(_configuration).ConfigureAwait(false);
-        connection.ConnectionFailed += OnConnectionFailed;
-        connection.ConnectionRestored += OnConnectionRestored;
-        if (!connection.IsConnected)
+        var endpoints = _connection.Endpoints;
+        var notDone = operation switch
         {
-            LogRedisUnreachableAtStart(_endpoints);
+            RedisOperation.Publish => "the event was not published",
+            RedisOperation.Subscribe => "the channel was not subscribed",
+            _ => "nothing was read",
+        };
+        var unreachable = $"Redis at {endpoints} is unreachable ({exception.GetType().Name}); {notDone}. " +
+            "Check that Redis is running and that SSE_REDIS_URL / REDIS_URL points at it.";
+        var mayHaveHappened = operation == RedisOperation.Publish
+            ? "The event may still be published once Redis gets to it, or may have been; publishing it again may deliver it twice."
+            : $"{char.ToUpperInvariant(notDone[0])}{notDone[1..]}.";
+        return exception switch
+        {
+            // Never sent: no connection to send it on (BacklogPolicy.FailFast), or still waiting to be written.
+            RedisConnectionException connection when connection.FailureType is ConnectionFailureType.UnableToResolvePhysicalConnection
+                    or ConnectionFailureType.UnableToConnect
+                || connection.CommandStatus == CommandStatus.WaitingToBeSent
+                => new SseBrokerUnavailableException(unreachable, exception),
+            RedisTimeoutException timeout when timeout.Commandstatus == CommandStatus.WaitingToBeSent
+                => new SseBrokerUnavailableException(unreachable, exception),
+            RedisConnectionException connection => new SseBrokerUnavailableException(
+                $"The connection to Redis at {endpoints} was lost during the call ({connection.FailureType}). {mayHaveHappened}",
+                exception),
+
+            // The command may sit in a socket or in a busy Redis and still run: nobody can take it back.
+            TimeoutException => new SseBrokerUnavailableException(
+                $"Redis at {endpoints} did not answer within {_options.PublishTimeout.TotalSeconds:0.###} s (Sse:PublishTimeout). {mayHaveHappened}",
+                exception),
+
+            // Loading its data after a restart, busy with a long script, a replica after a failover, or without its primary.
+            RedisServerException server when server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+                    || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
+                    || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+                    || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+
+                    // A cluster whose slot has no primary for a moment (a failover under way), or migrating the slot.
+                    || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+                    || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+                => new SseBrokerUnavailableException(unreachable, exception),
+            _ => null,
+        };
+    }
+
+    private async Task<IConnectionMultiplexer> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection.GetAsync().WaitAsync(_options.ConnectTimeout + _options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _hooked) is null)
+        {
+            Hook(connection);
         }
 
         return connection;
     }
 
+    private void Hook(IConnectionMultiplexer connection)
+    {
+        if (Interlocked.CompareExchange(ref _hooked, connection, null) is null)
+        {
+            connection.ConnectionFailed += OnConnectionFailed;
+            connection.ConnectionRestored += OnConnectionRestored;
+            if (connection.IsConnected)
+            {
+                Interlocked.CompareExchange(ref _socketsAtStart, CountSockets(connection), -1);
+            }
+        }
+    }
+
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
+        if (e.ConnectionType is not (ConnectionType.Subscription or ConnectionType.Interactive))
         {
             return;
         }
 
-        Interlocked.Increment(ref _subscriptionLosses);
-        LogSubscriptionLost(_endpoints, e.FailureType.ToString());
-        SubscriptionsLost?.Invoke();
+        LogConnectionLost(Describe(e.ConnectionType), _connection.Endpoints, e.FailureType.ToString());
+        ConnectionChanged?.Invoke();
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
+        if (e.ConnectionType is not (ConnectionType.Subscription or ConnectionType.Interactive))
         {
             return;
         }
 
         _metrics.RedisReconnects.Add(1);
-        LogSubscriptionRestored(_endpoints);
-        var losses = Volatile.Read(ref _subscriptionLosses);
-        _ = Task.Run(() => AwaitResubscriptionThenNotifyAsync(losses));
-    }
-
-    /// <summary>Tells the hub once every channel is live again, so that history read from then on fills the whole gap.</summary>
-    private async Task AwaitResubscriptionThenNotifyAsync(int losses)
-    {
-        try
-        {
-            var subscriber = (await _connection.Value.ConfigureAwait(false)).GetSubscriber();
-            var started = Stopwatch.GetTimestamp();
-            while (!await AreSubscriptionsLiveAsync(subscriber).ConfigureAwait(false))
-            {
-                if (Volatile.Read(ref _subscriptionLosses) != losses)
-                {
-                    // Lost again: the next restore waits again.
-                    return;
-                }
-
-                if (Stopwatch.GetElapsedTime(started) > ResubscribeTimeout)
-                {
-                    LogResubscribeTimedOut(_endpoints, ResubscribeTimeout.TotalSeconds);
-                    break;
-                }
-
-                await Task.Delay(ResubscribePollInterval).ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception) when (exception is RedisConnectionException or TimeoutException or ObjectDisposedException)
-        {
-            // Lost again (or shutting down): the next restore waits again.
-            return;
-        }
-
-        SubscriptionsRestored?.Invoke();
+        LogConnectionRestored(Describe(e.ConnectionType), _connection.Endpoints);
+        ConnectionChanged?.Invoke();
     }
 
     /// <summary>
@@ -342,30 +391,33 @@ internal sealed partial class RedisSseBroker : ISseBroker
     /// </summary>
     private async Task<bool> AreSubscriptionsLiveAsync(ISubscriber subscriber)
     {
-        foreach (var (channel, _) in _redisHandlers.Values)
+        foreach (var inbox in _inboxes.Keys)
         {
-            if (subscriber.SubscribedEndpoint(Literal(channel)) is null)
+            if (subscriber.SubscribedEndpoint(RedisChannel.Literal(inbox.Channel)) is null)
             {
                 return false;
             }
         }
 
-        var barrier = Literal(_options.KeyPrefix + "barrier:" + Guid.NewGuid().ToString("N"));
-        await subscriber.SubscribeAsync(barrier, static (_, _) => { }).ConfigureAwait(false);
-        var sent = subscriber.SubscribedEndpoint(barrier) is not null;
-        await subscriber.UnsubscribeAsync(barrier).ConfigureAwait(false);
-        return sent;
+        var barrier = RedisChannel.Literal(_options.KeyPrefix + "barrier:" + Guid.NewGuid().ToString("N"));
+        Action<RedisChannel, RedisValue> none = static (_, _) => { };
+        try
+        {
+            await subscriber.SubscribeAsync(barrier, none).ConfigureAwait(false);
+            return subscriber.SubscribedEndpoint(barrier) is not null;
+        }
+        finally
+        {
+            await ForgetAsync(subscriber, barrier, none, queue: null).ConfigureAwait(false);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoints} is not reachable yet; SseFunctions keeps trying to connect.")]
-    private partial void LogRedisUnreachableAtStart(string endpoints);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the Redis {ConnectionType} connection to {Endpoints} ({FailureType}); streams stay open and catch up from history when it is back.")]
+    private partial void LogConnectionLost(string connectionType, string endpoints, string failureType);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the Redis subscription connection to {Endpoints} ({FailureType}); streams stay open and catch up from history when it is back.")]
-    private partial void LogSubscriptionLost(string endpoints, string failureType);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {Endpoints} is back.")]
+    private partial void LogConnectionRestored(string connectionType, string endpoints);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The Redis subscription connection to {Endpoints} is back.")]
-    private partial void LogSubscriptionRestored(string endpoints);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis subscription connection to {Endpoints} is back, but not every channel was subscribed again within {Seconds} s; catching up from history anyway.")]
-    private partial void LogResubscribeTimedOut(string endpoints, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
+    private partial void LogSubscriptionsLive(string endpoints);
 }

@@ -20,6 +20,10 @@ internal static class RedisUrlParser
 
         // Never fail start-up because Redis is down for a moment: the multiplexer keeps reconnecting.
         options.AbortOnConnectFail = false;
+
+        // A command that cannot be sent now fails at once rather than waiting in a backlog behind a dead connection,
+        // so a publish that was never sent says so.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectTimeout = (int)connectTimeout.TotalMilliseconds;
         options.ClientName ??= "SseFunctions";
         return options;

@@ -26,7 +26,11 @@ internal static class SseBrokerFactory
         if (url is not null)
         {
             var redis = RedisUrlParser.Parse(settingName, url, options.ConnectTimeout);
-            return new RedisSseBroker(redis, options, metrics, loggerFactory.CreateLogger<RedisSseBroker>());
+            return new RedisSseBroker(
+                new RedisConnection(redis, loggerFactory.CreateLogger<RedisConnection>()),
+                options,
+                metrics,
+                loggerFactory.CreateLogger<RedisSseBroker>());
         }
 
         if (!environment.IsDevelopment())

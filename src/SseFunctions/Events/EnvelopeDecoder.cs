@@ -7,6 +7,7 @@ namespace SseFunctions.Events;
 /// <summary>
 /// Reads any Flask-SSE envelope: <c>data</c> of any JSON type, optional <c>type</c>, <c>id</c> and <c>retry</c>.
 /// Keys Flask-SSE would not write are ignored; a payload that cannot be framed safely is refused with the reason.
+/// The id is a position only when the package wrote it (<see cref="EventPosition.TryParseMarked"/>).
 /// </summary>
 internal static class EnvelopeDecoder
 {
@@ -43,6 +44,7 @@ internal static class EnvelopeDecoder
         string? data = null;
         string? type = null;
         string? id = null;
+        EventPosition? position = null;
         long? retry = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -70,6 +72,9 @@ internal static class EnvelopeDecoder
                     problem = "its 'id' is not a string or a number";
                     return false;
                 }
+
+                position = reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped
+                    && EventPosition.TryParseMarked(reader.ValueSpan, out var marked) ? marked : null;
             }
             else if (reader.ValueTextEquals("retry"u8))
             {
@@ -121,7 +126,7 @@ internal static class EnvelopeDecoder
             return false;
         }
 
-        envelope = new SseEnvelope(data, type, id, retry);
+        envelope = new SseEnvelope(data, type, id, retry, position);
         problem = string.Empty;
         return true;
     }

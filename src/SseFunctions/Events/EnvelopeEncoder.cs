@@ -19,10 +19,13 @@ internal static class EnvelopeEncoder
     public static byte[] EncodeClosed(object? data, string? type, string? id, int? retry, JsonSerializerOptions jsonOptions) =>
         Encode(data, type, id, retry, jsonOptions, close: true);
 
-    /// <summary>Appends <c>,"id":"…"}</c> to an open envelope: what the history script does in Lua.</summary>
-    public static byte[] Close(byte[] openEnvelope, string id)
+    /// <summary>
+    /// Appends <c>,"id":"…"}</c> to an open envelope, with the id's dash marked as the package's
+    /// (<see cref="EventPosition.JsonMarkedDash"/>): what the history script does in Lua.
+    /// </summary>
+    public static byte[] Close(byte[] openEnvelope, EventPosition position)
     {
-        var closing = Encoding.UTF8.GetBytes($",\"id\":\"{id}\"}}");
+        var closing = Encoding.UTF8.GetBytes($",\"id\":\"{position.ToMarkedJson()}\"}}");
         var envelope = new byte[openEnvelope.Length + closing.Length];
         openEnvelope.CopyTo(envelope, 0);
         closing.CopyTo(envelope, openEnvelope.Length);

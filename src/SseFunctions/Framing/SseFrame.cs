@@ -12,6 +12,6 @@ internal sealed class SseFrame(byte[] bytes, EventPosition? position)
 
     public byte[] Bytes { get; } = bytes;
 
-    /// <summary>The history position, when the id is one; streams skip positions they have already sent.</summary>
+    /// <summary>The history position, when the package wrote the id; streams skip positions they have already sent.</summary>
     public EventPosition? Position { get; } = position;
 }

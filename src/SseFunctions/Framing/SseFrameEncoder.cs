@@ -14,16 +14,31 @@ namespace SseFunctions.Framing;
 /// </remarks>
 internal static class SseFrameEncoder
 {
-    public static SseFrame Encode(SseEnvelope envelope)
+    /// <summary>
+    /// Decodes a message from the broker and frames it: the one way a message becomes a frame, live or from history.
+    /// Refuses, with the reason, a message larger than <paramref name="maxEventSize"/> (which the package never
+    /// publishes, so another program did) or one that is not a Flask-SSE event.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> payload, int maxEventSize, out SseFrame frame, out string problem)
     {
-        EventPosition? position = null;
-        if (envelope.Id is not null && EventPosition.TryParse(envelope.Id, out var parsed))
+        frame = null!;
+        if (payload.Length > maxEventSize)
         {
-            position = parsed;
+            problem = string.Create(CultureInfo.InvariantCulture, $"it is {payload.Length:N0} bytes, more than Sse:MaxEventSize ({maxEventSize:N0})");
+            return false;
         }
 
-        return new SseFrame(EncodeBytes(envelope.Type, envelope.DataText, envelope.Id, envelope.Retry), position);
+        if (!EnvelopeDecoder.TryDecode(payload, out var envelope, out problem))
+        {
+            return false;
+        }
+
+        frame = Encode(envelope);
+        return true;
     }
+
+    public static SseFrame Encode(SseEnvelope envelope) =>
+        new(EncodeBytes(envelope.Type, envelope.DataText, envelope.Id, envelope.Retry), envelope.Position);
 
     /// <summary>An event of the package's own (the opening of a stream, a resume signal): no id, so the browser's last id stays.</summary>
     public static byte[] EncodeControl(string type, string data, TimeSpan? retry) =>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Brokers;
 using SseFunctions.Diagnostics;
@@ -8,33 +10,67 @@ namespace SseFunctions.Streaming;
 
 /// <summary>
 /// The process's fan-out: subscribes each channel once while any stream listens to it, decodes and encodes each
-/// message once, and hands the shared frame to every listening stream's queue. After the broker lost its subscription
-/// connection, it fills the gap from history before live messages flow again, so streams see no gap and no reordering.
+/// message once, and hands the shared frame to every listening stream's queue, in position order across channels
+/// whatever order or thread the broker calls back on. After a connection was replaced, it fills the gap from history
+/// before live messages flow again, so streams see no gap and no reordering, or are told what they missed.
 /// </summary>
+/// <remarks>
+/// <para>
+/// One ordered path: the broker only rings; the hub then takes every channel's inbox in one pass, under one lock. A
+/// pass that took a message finds in the other inboxes every message that arrived before it (the broker's promise,
+/// <see cref="IChannelInbox"/>), and the package's positions grow in arrival order (Redis publishes them from one
+/// script, one at a time). So once a pass is over, every position up to the highest one taken by an earlier pass is
+/// in hand, and those go out in position order; later ones wait for the next pass, which follows at once. A message
+/// without a position (a foreign id, or none) keeps its place within its channel and orders nothing.
+/// </para>
+/// <para>
+/// A pass reads the broker's connection generation after taking: when it changed, what was taken may lie on either
+/// side of a gap, so it is held, with everything after it, until history filled the gap.
+/// </para>
+/// </remarks>
 internal sealed partial class ChannelHub : IDisposable
 {
-    // While the subscription is back but history cannot be read, live events wait; this bounds how long.
-    private const int RecoveryAttempts = 10;
-    private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Live events held while a gap is filled, at most: the frames are shared with no stream yet, about 0.1–1 KB each,
+    /// so this bounds the hold to tens of megabytes however fast events come; past it the hub stops waiting.
+    /// </summary>
+    internal const int MaxHeldWhileRecovering = 50_000;
+
+    /// <summary>History read per channel and round trip while recovering, so that one read never grows with the gap.</summary>
+    internal const int RecoveryPageSize = 500;
+
+    /// <summary>
+    /// How long a recovery may wait for Redis to come back and answer, before the hub gives up on the gap, tells the
+    /// streams (<c>sse-missed</c>) and goes on live: StackExchange.Redis reconnects within a second or two of a
+    /// restart, and a stream held longer than this would look dead to its reader.
+    /// </summary>
+    internal static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly ISseBroker _broker;
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
     private readonly ILogger<ChannelHub> _logger;
+    private readonly Action _ring;
     private readonly Lock _subscriptionsGate = new();
     private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
 
-    // Dispatch runs under this lock: uncontended in the steady state (the broker calls back one message at a time),
-    // it orders live messages against a recovery's replay.
-    private readonly Lock _dispatchGate = new();
-    private readonly List<(ChannelSubscription Subscription, SseFrame Frame)> _heldWhileRecovering = [];
-    private bool _recovering;
-    private int _losses;
-    private EventPosition _lastDispatched = EventPosition.Zero;
+    // The subscriptions with an inbox; replaced, never changed, so a pass reads it without the subscriptions' lock.
+    private ChannelSubscription[] _inboxed = [];
 
-    // One recovery at a time: a second restore's recovery reads after what the first one dispatched. Never disposed:
-    // a recovery may still release it while the host shuts down, and it holds no wait handle.
-    private readonly SemaphoreSlim _recoveryGate = new(1, 1);
+    // Rings not yet served; whoever raises it from 0 drains until it is back at 0.
+    private int _drainRequests;
+
+    // Everything below is dispatch state, changed only under this lock.
+    private readonly Lock _dispatchGate = new();
+    private readonly List<ChannelSubscription> _withPending = [];
+    private readonly List<(ChannelSubscription Subscription, SseFrame Frame)> _held = [];
+    private EventPosition _highestTaken = EventPosition.Zero;
+    private EventPosition _lastDispatched = EventPosition.Zero;
+    private long _generation;
+    private bool _recovering;
+    private int _recoveryRun;
 
     public ChannelHub(ISseBroker broker, SseOptions options, SseMetrics metrics, ILogger<ChannelHub> logger)
     {
@@ -42,8 +78,9 @@ internal sealed partial class ChannelHub : IDisposable
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _broker.SubscriptionsLost += OnSubscriptionsLost;
-        _broker.SubscriptionsRestored += OnSubscriptionsRestored;
+        _ring = Ring;
+        _generation = broker.ConnectionGeneration;
+        _broker.ConnectionChanged += _ring;
     }
 
     /// <summary>Adds a stream to a channel, subscribing it first when it is new; completes once the channel is live.</summary>
@@ -55,10 +92,8 @@ internal sealed partial class ChannelHub : IDisposable
             if (!_subscriptions.TryGetValue(channel, out subscription!))
             {
                 subscription = new ChannelSubscription(channel);
-                var created = subscription;
-                created.Handler = payload => Dispatch(created, payload);
-                created.Ready = SubscribeAsync(created);
-                _subscriptions[channel] = created;
+                _subscriptions[channel] = subscription;
+                subscription.Ready = SubscribeAsync(subscription);
             }
 
             subscription.Add(connection);
@@ -90,24 +125,63 @@ internal sealed partial class ChannelHub : IDisposable
             }
 
             _subscriptions.Remove(subscription.Channel);
+            Volatile.Write(ref _inboxed, Array.FindAll(_inboxed, item => !ReferenceEquals(item, subscription)));
         }
 
         _ = UnsubscribeAsync(subscription);
     }
 
-    public void Dispose()
-    {
-        _broker.SubscriptionsLost -= OnSubscriptionsLost;
-        _broker.SubscriptionsRestored -= OnSubscriptionsRestored;
-    }
+    public void Dispose() => _broker.ConnectionChanged -= _ring;
 
     private async Task SubscribeAsync(ChannelSubscription subscription)
     {
-        await _broker.SubscribeAsync(subscription.Channel, subscription.Handler).ConfigureAwait(false);
+        // Not on the caller's lock: a broker that subscribes at once must not run the rest of this under it.
+        await Task.Yield();
+        try
+        {
+            Attach(subscription, await _broker.SubscribeAsync(subscription.Channel, _ring).ConfigureAwait(false));
+        }
+        catch (SseBrokerUnavailableException exception)
+        {
+            // Redis is away: the stream stays open, and the recovery that follows subscribes it once Redis is back.
+            LogSubscribeDeferred(exception, subscription.Channel);
+            lock (_dispatchGate)
+            {
+                subscription.SubscribeDeferred = true;
+                StartRecoveryLocked();
+            }
+
+            return;
+        }
+
         if (_options.HistoryEnabled)
         {
             subscription.Baseline = await TryGetLastPositionAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Starts taking from a new inbox, unless every stream left the channel meanwhile.</summary>
+    private void Attach(ChannelSubscription subscription, IChannelInbox inbox)
+    {
+        bool current;
+        lock (_subscriptionsGate)
+        {
+            current = _subscriptions.TryGetValue(subscription.Channel, out var found) && ReferenceEquals(found, subscription);
+            if (current)
+            {
+                subscription.Inbox = inbox;
+                Volatile.Write(ref _inboxed, [.. _inboxed, subscription]);
+            }
+        }
+
+        if (!current)
+        {
+            _ = UnsubscribeInboxAsync(inbox);
+            return;
+        }
+
+        // What arrived between the broker's subscribe and now rang while nobody took from this inbox.
+        Ring();
     }
 
     private async Task<EventPosition?> TryGetLastPositionAsync()
@@ -125,50 +199,168 @@ internal sealed partial class ChannelHub : IDisposable
 
     private async Task UnsubscribeAsync(ChannelSubscription subscription)
     {
-        try
+        await subscription.Ready.ConfigureAwait(false);
+        if (subscription.Inbox is { } inbox)
         {
-            await subscription.Ready.ConfigureAwait(false);
-            await _broker.UnsubscribeAsync(subscription.Channel, subscription.Handler).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogUnsubscribeFailed(exception, subscription.Channel);
+            await UnsubscribeInboxAsync(inbox).ConfigureAwait(false);
         }
     }
 
-    private void Dispatch(ChannelSubscription subscription, byte[] payload)
+    private async Task UnsubscribeInboxAsync(IChannelInbox inbox)
     {
-        if (!EnvelopeDecoder.TryDecode(payload, out var envelope, out var problem))
+        try
         {
-            _metrics.EnvelopesRejected.Add(1);
-            LogRejectedPayload(subscription.Channel, problem);
+            await _broker.UnsubscribeAsync(inbox).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogUnsubscribeFailed(exception, inbox.Channel);
+        }
+    }
+
+    /// <summary>The broker's call: something arrived or a connection changed. Never blocks on a client.</summary>
+    private void Ring()
+    {
+        if (Interlocked.Increment(ref _drainRequests) != 1)
+        {
+            // The thread draining now goes round once more for this.
             return;
         }
 
-        var frame = SseFrameEncoder.Encode(envelope);
-        if (!_options.HistoryEnabled && frame.Position is not null)
+        var served = 1;
+        while (true)
         {
-            // Without history, ids are whatever publishers chose: "5-1" is no position, and no reason to skip "3-1" after it.
-            frame = new SseFrame(frame.Bytes, position: null);
-        }
-
-        lock (_dispatchGate)
-        {
-            if (_recovering)
+            bool waiting;
+            lock (_dispatchGate)
             {
-                _heldWhileRecovering.Add((subscription, frame));
+                waiting = DrainPass();
+            }
+
+            if (waiting)
+            {
+                continue;
+            }
+
+            var left = Interlocked.Add(ref _drainRequests, -served);
+            if (left == 0)
+            {
                 return;
             }
 
-            FanOut(subscription, frame);
+            served = left;
         }
+    }
+
+    /// <summary>Takes every inbox once and hands on what is in order; true when frames wait for the next pass.</summary>
+    private bool DrainPass()
+    {
+        var bound = _highestTaken;
+        foreach (var subscription in Volatile.Read(ref _inboxed))
+        {
+            var inbox = subscription.Inbox!;
+            while (inbox.TryRead(out var payload))
+            {
+                if (!SseFrameEncoder.TryDecode(payload, _options.MaxEventSize, out var frame, out var problem))
+                {
+                    _metrics.EnvelopesRejected.Add(1);
+                    LogRejectedPayload(subscription.Channel, problem);
+                    continue;
+                }
+
+                if (subscription.Pending.Count == 0)
+                {
+                    _withPending.Add(subscription);
+                }
+
+                subscription.Pending.Enqueue(frame);
+                if (frame.Position is { } position && position > _highestTaken)
+                {
+                    _highestTaken = position;
+                }
+            }
+        }
+
+        var generation = _broker.ConnectionGeneration;
+        if (generation != _generation)
+        {
+            // What was just taken may have come on the new connection, after a gap: hold it with what follows.
+            _generation = generation;
+            LogConnectionReplaced();
+            StartRecoveryLocked();
+        }
+
+        HandOnUpTo(bound);
+        return _withPending.Count > 0;
+    }
+
+    /// <summary>Hands on pending frames in position order, up to <paramref name="bound"/>; a frame without one goes when its channel gets to it.</summary>
+    private void HandOnUpTo(EventPosition bound)
+    {
+        while (_withPending.Count > 0)
+        {
+            var next = -1;
+            for (var i = 0; i < _withPending.Count; i++)
+            {
+                var head = _withPending[i].Pending.Peek();
+                if (head.Position is not { } position)
+                {
+                    next = i;
+                    break;
+                }
+
+                if (position <= bound && (next < 0 || position < _withPending[next].Pending.Peek().Position))
+                {
+                    next = i;
+                }
+            }
+
+            if (next < 0)
+            {
+                return;
+            }
+
+            var subscription = _withPending[next];
+            var frame = subscription.Pending.Dequeue();
+            if (subscription.Pending.Count == 0)
+            {
+                _withPending.RemoveAt(next);
+            }
+
+            HandOn(subscription, frame);
+        }
+    }
+
+    /// <summary>Called under the dispatch lock.</summary>
+    private void HandOn(ChannelSubscription subscription, SseFrame frame)
+    {
+        if (!_recovering)
+        {
+            FanOut(subscription, frame);
+            return;
+        }
+
+        if (_held.Count < MaxHeldWhileRecovering)
+        {
+            _held.Add((subscription, frame));
+            return;
+        }
+
+        LogHeldOverflow(MaxHeldWhileRecovering);
+        GiveUpLocked("overflow");
+        FanOut(subscription, frame);
     }
 
     /// <summary>Called under the dispatch lock.</summary>
     private void FanOut(ChannelSubscription subscription, SseFrame frame)
     {
-        if (frame.Position is { } position && position > _lastDispatched)
+        if (frame.Position is { } position)
         {
+            // Positions go out in order, so one not after the last was already sent (from history, or live).
+            if (position <= _lastDispatched)
+            {
+                return;
+            }
+
             _lastDispatched = position;
         }
 
@@ -179,139 +371,216 @@ internal sealed partial class ChannelHub : IDisposable
         }
     }
 
-    private void OnSubscriptionsLost()
+    /// <summary>Called under the dispatch lock: from now on, live frames are held until the recovery fills the gap.</summary>
+    private void StartRecoveryLocked()
     {
-        lock (_dispatchGate)
+        if (_recovering)
         {
-            _recovering = true;
-            _losses++;
+            // The running recovery sees the new generation and starts over.
+            return;
+        }
+
+        _recovering = true;
+        var run = ++_recoveryRun;
+        _ = Task.Run(() => RecoverAsync(run));
+    }
+
+    /// <summary>
+    /// Called under the dispatch lock: gives up on the gap, tells every stream what it may have missed and why, and lets
+    /// the held frames go, so that nothing waits longer than the bounds.
+    /// </summary>
+    private void GiveUpLocked(string reason)
+    {
+        _recoveryRun++;
+        _recovering = false;
+        var data = JsonSerializer.Serialize(new MissedSignal(_lastDispatched.ToString(), reason), SseJsonContext.Default.MissedSignal);
+        var missed = new SseFrame(SseFrameEncoder.EncodeControl(SseStreamHandler.MissedEventType, data, retry: null), null);
+        ChannelSubscription[] affected;
+        lock (_subscriptionsGate)
+        {
+            affected = [.. _subscriptions.Values];
+        }
+
+        var told = 0;
+        foreach (var subscription in affected)
+        {
+            foreach (var listener in subscription.Listeners)
+            {
+                listener.TryEnqueue(missed);
+                told++;
+            }
+        }
+
+        _metrics.ResumeMisses.Add(told);
+        LogGaveUp(reason, told);
+        foreach (var (subscription, frame) in _held)
+        {
+            FanOut(subscription, frame);
+        }
+
+        _held.Clear();
+    }
+
+    /// <summary>
+    /// Waits until every channel is live on the current connection, subscribes what could not be subscribed before,
+    /// reads what was published meanwhile and hands it on, then what was held, in position order and each once; within
+    /// <see cref="RecoveryTimeout"/>, else it gives up.
+    /// </summary>
+    private async Task RecoverAsync(int run)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            long generation;
+            EventPosition lastDispatched;
+            lock (_dispatchGate)
+            {
+                if (_recoveryRun != run)
+                {
+                    return;
+                }
+
+                generation = _generation;
+                lastDispatched = _lastDispatched;
+            }
+
+            var remaining = RecoveryTimeout - Stopwatch.GetElapsedTime(started);
+            List<(ChannelSubscription Subscription, SseFrame Frame)> missed;
+            try
+            {
+                if (remaining <= TimeSpan.Zero || !await _broker.WaitUntilSubscriptionsLiveAsync(remaining).ConfigureAwait(false))
+                {
+                    GiveUp(run, "unavailable");
+                    return;
+                }
+
+                await SubscribeDeferredAsync().ConfigureAwait(false);
+                missed = _options.HistoryEnabled ? await ReadMissedAsync(lastDispatched).ConfigureAwait(false) : [];
+            }
+            catch (SseBrokerUnavailableException exception)
+            {
+                LogRecoveryRetry(exception, attempt);
+                await Task.Delay(RecoveryRetryDelay).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception exception)
+            {
+                // Holding live events any longer would freeze every stream: give up on the gap, loudly.
+                LogRecoveryFailed(exception);
+                GiveUp(run, "unavailable");
+                return;
+            }
+
+            int recovered;
+            lock (_dispatchGate)
+            {
+                if (_recoveryRun != run)
+                {
+                    return;
+                }
+
+                var before = _lastDispatched;
+                foreach (var (subscription, frame) in missed)
+                {
+                    FanOut(subscription, frame);
+                }
+
+                recovered = missed.Count(item => item.Frame.Position > before);
+                if (_generation != generation)
+                {
+                    // Replaced again while reading: what was read is still right, but the next gap is the next round's.
+                    LogRecovered(recovered);
+                    continue;
+                }
+
+                foreach (var (subscription, frame) in _held)
+                {
+                    FanOut(subscription, frame);
+                }
+
+                _held.Clear();
+                _recovering = false;
+                _recoveryRun++;
+            }
+
+            LogRecovered(recovered);
+
+            // What arrived while the lock was taken here waits in the inboxes for the next ring; ring now.
+            Ring();
+            return;
         }
     }
 
-    private void OnSubscriptionsRestored() => _ = RecoverAsync();
-
-    /// <summary>
-    /// Reads what was published while the subscription was down and dispatches it, then what arrived live meanwhile,
-    /// in position order and each once. The broker raises the restore only once every channel is live again, so
-    /// history read from then on holds every event that did not arrive live.
-    /// </summary>
-    private async Task RecoverAsync()
+    private void GiveUp(int run, string reason)
     {
-        await _recoveryGate.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_dispatchGate)
         {
-            for (var attempt = 1; ; attempt++)
+            if (_recoveryRun == run)
             {
-                int losses;
-                EventPosition lastDispatched;
-                lock (_dispatchGate)
-                {
-                    if (!_recovering)
-                    {
-                        // A restore with no loss before it (the first connection), or an earlier recovery covered it.
-                        return;
-                    }
-
-                    losses = _losses;
-                    lastDispatched = _lastDispatched;
-                }
-
-                List<(ChannelSubscription Subscription, SseFrame Frame)> missed;
-                try
-                {
-                    missed = _options.HistoryEnabled ? await ReadMissedAsync(lastDispatched).ConfigureAwait(false) : [];
-                }
-                catch (SseBrokerUnavailableException exception) when (attempt < RecoveryAttempts)
-                {
-                    lock (_dispatchGate)
-                    {
-                        if (_losses != losses)
-                        {
-                            // Lost again: the next restore recovers.
-                            return;
-                        }
-                    }
-
-                    LogRecoveryRetry(exception, attempt);
-                    await Task.Delay(RecoveryRetryDelay).ConfigureAwait(false);
-                    continue;
-                }
-                catch (Exception exception)
-                {
-                    // Holding live events any longer would freeze every stream: give up on the gap, loudly.
-                    LogRecoveryFailed(exception);
-                    missed = [];
-                }
-
-                var recovered = 0;
-                lock (_dispatchGate)
-                {
-                    foreach (var (subscription, frame) in missed)
-                    {
-                        if (frame.Position > _lastDispatched)
-                        {
-                            FanOut(subscription, frame);
-                            recovered++;
-                        }
-                    }
-
-                    foreach (var (subscription, frame) in _heldWhileRecovering)
-                    {
-                        if (frame.Position is null || frame.Position > _lastDispatched)
-                        {
-                            FanOut(subscription, frame);
-                        }
-                    }
-
-                    _heldWhileRecovering.Clear();
-
-                    // Lost again while reading: what was read is still right, but the next gap is the next restore's.
-                    _recovering = _losses != losses;
-                }
-
-                LogRecovered(recovered);
-                return;
+                GiveUpLocked(reason);
             }
         }
-        finally
+
+        Ring();
+    }
+
+    private async Task SubscribeDeferredAsync()
+    {
+        ChannelSubscription[] deferred;
+        lock (_subscriptionsGate)
         {
-            _recoveryGate.Release();
+            deferred = [.. _subscriptions.Values.Where(subscription => subscription.SubscribeDeferred)];
+        }
+
+        foreach (var subscription in deferred)
+        {
+            Attach(subscription, await _broker.SubscribeAsync(subscription.Channel, _ring).ConfigureAwait(false));
+            lock (_dispatchGate)
+            {
+                subscription.SubscribeDeferred = false;
+            }
         }
     }
 
     /// <summary>
     /// Every subscribed channel's events after <paramref name="lastDispatched"/> (or after the channel's baseline, if it
-    /// was subscribed later), in position order, up to the last position assigned when the first channel was read:
-    /// anything later was published after the subscriptions were live, so it arrived live and is held. The channels
-    /// are read at once, in one round trip's time however many there are.
+    /// was subscribed later), in position order, up to the last position assigned when the channels were read:
+    /// anything later was published after the subscriptions were live, so it arrived live and is held. Read in pages of
+    /// <see cref="RecoveryPageSize"/> per channel, every channel at once.
     /// </summary>
     private async Task<List<(ChannelSubscription Subscription, SseFrame Frame)>> ReadMissedAsync(EventPosition lastDispatched)
     {
-        ChannelSubscription[] subscriptions;
-        lock (_subscriptionsGate)
-        {
-            subscriptions = [.. _subscriptions.Values];
-        }
-
         // Subscribed while Redis was away, before this process ever received an event: nothing to anchor on, and
         // reading the whole history would hand a new stream events it never asked for.
-        var (entries, _) = await MultiChannelHistory.ReadAsync(
-            _broker,
-            subscriptions
-                .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
-                .Select(subscription => (
-                    subscription,
-                    subscription.Channel,
-                    subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched)),
-            CancellationToken.None).ConfigureAwait(false);
+        var reads = Volatile.Read(ref _inboxed)
+            .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
+            .Select(subscription => (
+                Key: subscription,
+                subscription.Channel,
+                After: subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched))
+            .ToArray();
 
-        var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>(entries.Count);
-        foreach (var (subscription, entry) in entries)
+        var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
+        while (reads.Length > 0)
         {
-            if (EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
+            var (entries, _, complete) = await MultiChannelHistory.ReadAsync(_broker, reads, CancellationToken.None, RecoveryPageSize)
+                .ConfigureAwait(false);
+            foreach (var (subscription, entry) in entries)
             {
-                missed.Add((subscription, SseFrameEncoder.Encode(envelope)));
+                if (SseFrameEncoder.TryDecode(entry.Envelope, int.MaxValue, out var frame, out _))
+                {
+                    // The history's own id is the position, whoever wrote the envelope's id.
+                    missed.Add((subscription, new SseFrame(frame.Bytes, entry.Position)));
+                }
             }
+
+            if (complete || entries.Count == 0)
+            {
+                break;
+            }
+
+            var through = entries[^1].Entry.Position;
+            reads = [.. reads.Select(read => read with { After = read.After > through ? read.After : through })];
         }
 
         return missed;
@@ -323,11 +592,23 @@ internal sealed partial class ChannelHub : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe from channel '{Channel}'.")]
     private partial void LogUnsubscribeFailed(Exception exception, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read what was published while the Redis subscription was down (attempt {Attempt}); trying again. Live events wait meanwhile.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to channel '{Channel}' now; streams on it stay open and it is subscribed once Redis is back.")]
+    private partial void LogSubscribeDeferred(Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A Redis connection was replaced; live events wait until what was published meanwhile is read from history.")]
+    private partial void LogConnectionReplaced();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read what was published while the Redis connection was down (attempt {Attempt}); trying again. Live events wait meanwhile.")]
     private partial void LogRecoveryRetry(Exception exception, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read what was published while the Redis subscription was down; streams continue with live events, and the events published meanwhile are missing from them.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read what was published while the Redis connection was down.")]
     private partial void LogRecoveryFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "More than {Count} live events arrived while history was being read after a Redis outage.")]
+    private partial void LogHeldOverflow(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gave up filling the gap of a Redis outage ({Reason}); {Streams} streams were sent the sse-missed event and continue with live events.")]
+    private partial void LogGaveUp(string reason, int streams);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscriptions are live again; {Count} events published meanwhile were delivered from history.")]
     private partial void LogRecovered(int count);

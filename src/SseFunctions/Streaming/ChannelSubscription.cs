@@ -1,4 +1,6 @@
+using SseFunctions.Brokers;
 using SseFunctions.Events;
+using SseFunctions.Framing;
 
 namespace SseFunctions.Streaming;
 
@@ -9,15 +11,23 @@ namespace SseFunctions.Streaming;
 internal sealed class ChannelSubscription(string channel)
 {
     private SseConnection[] _listeners = [];
+    private IChannelInbox? _inbox;
 
     public string Channel { get; } = channel;
 
     public SseConnection[] Listeners => Volatile.Read(ref _listeners);
 
-    /// <summary>The broker's handler for this subscription; unsubscribing removes exactly it.</summary>
-    public Action<byte[]> Handler { get; set; } = static _ => { };
+    /// <summary>The broker's inbox of this channel once subscribed; null until then.</summary>
+    public IChannelInbox? Inbox
+    {
+        get => Volatile.Read(ref _inbox);
+        set => Volatile.Write(ref _inbox, value);
+    }
 
-    /// <summary>Completes when the broker confirmed the subscription (and its baseline is known).</summary>
+    /// <summary>Set when the broker could not subscribe at first: the next recovery subscribes it. Changed under the hub's lock.</summary>
+    public bool SubscribeDeferred { get; set; }
+
+    /// <summary>Completes when the broker confirmed the subscription (and its baseline is known), or deferred it.</summary>
     public Task Ready { get; set; } = Task.CompletedTask;
 
     /// <summary>
@@ -25,6 +35,9 @@ internal sealed class ChannelSubscription(string channel)
     /// Null when Redis could not tell (it was away).
     /// </summary>
     public EventPosition? Baseline { get; set; }
+
+    /// <summary>Frames taken from the inbox and not yet handed on, oldest first; only the hub's dispatch, under its lock, touches it.</summary>
+    public Queue<SseFrame> Pending { get; } = new();
 
     /// <summary>Changed only under the hub's lock.</summary>
     public void Add(SseConnection connection) => Volatile.Write(ref _listeners, [.. _listeners, connection]);

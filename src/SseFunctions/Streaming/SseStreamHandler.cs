@@ -158,7 +158,7 @@ internal sealed partial class SseStreamHandler(
         HistoryGap gap;
         try
         {
-            (entries, gap) = await MultiChannelHistory.ReadAsync(
+            (entries, gap, _) = await MultiChannelHistory.ReadAsync(
                 broker,
                 request.Channels.Select(channel => (channel, channel, after)),
                 cancellationToken).ConfigureAwait(false);
@@ -182,9 +182,9 @@ internal sealed partial class SseStreamHandler(
         var replayed = 0;
         foreach (var (_, entry) in entries)
         {
-            if (entry.Position > lastWritten && EnvelopeDecoder.TryDecode(entry.Envelope, out var envelope, out _))
+            if (entry.Position > lastWritten && SseFrameEncoder.TryDecode(entry.Envelope, options.MaxEventSize, out var frame, out _))
             {
-                body.Write(SseFrameEncoder.Encode(envelope).Bytes);
+                body.Write(frame.Bytes);
                 lastWritten = entry.Position;
                 replayed++;
             }

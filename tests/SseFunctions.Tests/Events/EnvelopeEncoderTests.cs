@@ -93,12 +93,21 @@ public sealed class EnvelopeEncoderTests
     public void Closing_an_open_envelope_gives_the_same_JSON_as_encoding_it_closed_with_that_id(string? type, int? retry)
     {
         var data = new { Message = "Hello!", Items = new[] { "a\nb" } };
-        var id = "1700000000000-7";
+        var closed = EnvelopeEncoder.Close(EnvelopeEncoder.EncodeOpen(data, type, retry, Web), new EventPosition(1700000000000, 7));
 
-        var closed = EnvelopeEncoder.Close(EnvelopeEncoder.EncodeOpen(data, type, retry, Web), id);
-
-        var expected = JsonNode.Parse(EnvelopeEncoder.EncodeClosed(data, type, id, retry, Web));
+        var expected = JsonNode.Parse(EnvelopeEncoder.EncodeClosed(data, type, "1700000000000-7", retry, Web));
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(closed)), Encoding.UTF8.GetString(closed));
+    }
+
+    [Fact]
+    public void A_closed_id_is_the_position_as_text_for_every_reader_and_marked_as_the_packages_in_the_bytes()
+    {
+        var closed = EnvelopeEncoder.Close(EnvelopeEncoder.EncodeOpen("x", null, null, Web), new EventPosition(1700000000000, 7));
+
+        Assert.EndsWith(",\"id\":\"1700000000000\\u002d7\"}", Encoding.UTF8.GetString(closed), StringComparison.Ordinal);
+        Assert.Equal("1700000000000-7", JsonNode.Parse(closed)!["id"]!.GetValue<string>());
+        Assert.True(EnvelopeDecoder.TryDecode(closed, out var decoded, out var problem), problem);
+        Assert.Equal(new EventPosition(1700000000000, 7), decoded.Position);
     }
 
     [Fact]

@@ -115,11 +115,34 @@ public sealed class SseFrameEncoderTests
     }
 
     [Fact]
-    public void A_position_id_gives_the_frame_its_position()
+    public void An_id_the_package_wrote_gives_the_frame_its_position_and_is_sent_as_plain_text()
     {
-        var frame = SseFrameEncoder.Encode(new SseEnvelope("x", null, "1700000000000-42", null));
+        var payload = Encoding.UTF8.GetBytes("{\"data\":\"x\",\"id\":\"1700000000000\\u002d42\"}");
+
+        Assert.True(SseFrameEncoder.TryDecode(payload, 1024, out var frame, out var problem), problem);
 
         Assert.Equal(new EventPosition(1700000000000, 42), frame.Position);
+        Assert.Equal("1700000000000-42", Assert.Single(Parse(frame.Bytes)).EventId);
+    }
+
+    [Theory]
+    [InlineData("{\"data\":\"x\",\"id\":\"99999999999999-0\"}")]
+    [InlineData("{\"data\": \"x\", \"id\": \"1700000000000-42\"}")]
+    public void A_position_shaped_id_another_program_wrote_is_passed_on_and_orders_nothing(string payload)
+    {
+        Assert.True(SseFrameEncoder.TryDecode(Encoding.UTF8.GetBytes(payload), 1024, out var frame, out var problem), problem);
+
+        Assert.Null(frame.Position);
+        Assert.Matches("^[0-9]+-[0-9]+$", Assert.Single(Parse(frame.Bytes)).EventId);
+    }
+
+    [Fact]
+    public void A_message_larger_than_the_event_size_limit_is_refused_saying_so()
+    {
+        var payload = Encoding.UTF8.GetBytes("{\"data\":\"" + new string('x', 100) + "\"}");
+
+        Assert.False(SseFrameEncoder.TryDecode(payload, 64, out _, out var problem));
+        Assert.Contains("Sse:MaxEventSize", problem, StringComparison.Ordinal);
     }
 
     [Theory]

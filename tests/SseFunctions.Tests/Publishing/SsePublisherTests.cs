@@ -109,8 +109,8 @@ public sealed class SsePublisherTests : IDisposable
         Assert.Equal("news", channel);
         Assert.True(appendToHistory);
         Assert.Equal(EnvelopeEncoder.EncodeOpen(new { Message = "Hello!" }, "greeting", 100, JsonSerializerOptions.Web), envelope);
-        Assert.True(EnvelopeDecoder.TryDecode(EnvelopeEncoder.Close(envelope, "1-0"), out var decoded, out var problem), problem);
-        Assert.Equal(new SseEnvelope("{\"message\":\"Hello!\"}", "greeting", "1-0", 100), decoded);
+        Assert.True(EnvelopeDecoder.TryDecode(EnvelopeEncoder.Close(envelope, new EventPosition(1, 0)), out var decoded, out var problem), problem);
+        Assert.Equal(new SseEnvelope("{\"message\":\"Hello!\"}", "greeting", "1-0", 100, new EventPosition(1, 0)), decoded);
     }
 
     [Fact]

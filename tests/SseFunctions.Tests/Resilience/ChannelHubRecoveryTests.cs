@@ -100,9 +100,12 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         _broker.LoseSubscriptions();
         _broker.Publish("a", "1", live: false);
         _broker.Unreachable = true;
+        var firstRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _broker.BeforeRead = _ => firstRead.TrySetResult();
 
         _broker.RestoreSubscriptions();
         _broker.Publish("a", "2");
+        await firstRead.Task.WaitAsync(Infrastructure.SseTestClient.Patience);
         AssertNothingMore(stream);
         _broker.Unreachable = false;
 
@@ -123,7 +126,9 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         _broker.RestoreSubscriptions();
         _broker.Publish("a", "after");
 
-        Assert.Equal(["held", "after"], await TakeAsync(stream, 2));
+        var taken = await TakeAsync(stream, 3);
+        Assert.Contains("\"reason\":\"unavailable\"", taken[0], StringComparison.Ordinal);
+        Assert.Equal(["held", "after"], taken[1..]);
         AssertNothingMore(stream);
     }
 

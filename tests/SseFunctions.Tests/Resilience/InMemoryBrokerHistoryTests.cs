@@ -16,8 +16,7 @@ public sealed class InMemoryBrokerHistoryTests
     public async Task Positions_increase_across_channels_within_one_millisecond_and_the_envelope_carries_them()
     {
         var broker = Broker(new SseOptions());
-        var received = new List<string>();
-        await broker.SubscribeAsync("a", payload => received.Add(Encoding.UTF8.GetString(payload)));
+        var inbox = await broker.SubscribeAsync("a", static () => { });
 
         var first = await PublishAsync(broker, "a", "1");
         var second = await PublishAsync(broker, "b", "2");
@@ -26,7 +25,9 @@ public sealed class InMemoryBrokerHistoryTests
 
         Assert.Equal(new EventPosition(first.Milliseconds, 1), second);
         Assert.Equal(new EventPosition(first.Milliseconds + 1, 0), third);
-        Assert.Equal([$$"""{"data":"1","id":"{{first}}"}""", $$"""{"data":"3","id":"{{third}}"}"""], received);
+        Assert.Equal(
+            [$$"""{"data":"1","id":"{{first.ToMarkedJson()}}"}""", $$"""{"data":"3","id":"{{third.ToMarkedJson()}}"}"""],
+            Drain(inbox).Select(Encoding.UTF8.GetString));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class InMemoryBrokerHistoryTests
         await PublishAsync(broker, "b", "other channel");
         var third = await PublishAsync(broker, "a", "3");
 
-        var read = await broker.ReadHistoryAsync("a", first, CancellationToken.None);
+        var read = await broker.ReadHistoryAsync("a", first, int.MaxValue, CancellationToken.None);
 
         Assert.Equal(HistoryGap.None, read.Gap);
         Assert.Equal([third], read.Entries.Select(entry => entry.Position));
@@ -54,8 +55,8 @@ public sealed class InMemoryBrokerHistoryTests
             positions.Add(await PublishAsync(broker, "a", $"{i}"));
         }
 
-        var trimmed = await broker.ReadHistoryAsync("a", positions[1], CancellationToken.None);
-        var kept = await broker.ReadHistoryAsync("a", positions[2], CancellationToken.None);
+        var trimmed = await broker.ReadHistoryAsync("a", positions[1], int.MaxValue, CancellationToken.None);
+        var kept = await broker.ReadHistoryAsync("a", positions[2], int.MaxValue, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Expired, trimmed.Gap);
         Assert.Equal(positions[3..], trimmed.Entries.Select(entry => entry.Position));
@@ -69,10 +70,10 @@ public sealed class InMemoryBrokerHistoryTests
         var broker = Broker(new SseOptions { HistoryMaxAge = TimeSpan.FromMinutes(1) });
         var old = await PublishAsync(broker, "a", "old");
         var newer = await PublishAsync(broker, "a", "newer");
-        Assert.Equal(HistoryGap.None, (await broker.ReadHistoryAsync("a", old, CancellationToken.None)).Gap);
+        Assert.Equal(HistoryGap.None, (await broker.ReadHistoryAsync("a", old, int.MaxValue, CancellationToken.None)).Gap);
 
         _clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
-        var read = await broker.ReadHistoryAsync("a", old, CancellationToken.None);
+        var read = await broker.ReadHistoryAsync("a", old, int.MaxValue, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Expired, read.Gap);
         Assert.Empty(read.Entries);
@@ -86,8 +87,8 @@ public sealed class InMemoryBrokerHistoryTests
         _clock.Advance(TimeSpan.FromSeconds(10));
         var only = await PublishAsync(broker, "a", "1");
 
-        var ahead = await broker.ReadHistoryAsync("a", only with { Sequence = 1 }, CancellationToken.None);
-        var before = await broker.ReadHistoryAsync("a", new EventPosition(only.Milliseconds - 5_000, 0), CancellationToken.None);
+        var ahead = await broker.ReadHistoryAsync("a", only with { Sequence = 1 }, int.MaxValue, CancellationToken.None);
+        var before = await broker.ReadHistoryAsync("a", new EventPosition(only.Milliseconds - 5_000, 0), int.MaxValue, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Unknown, ahead.Gap);
         Assert.Empty(ahead.Entries);
@@ -99,17 +100,7 @@ public sealed class InMemoryBrokerHistoryTests
     public async Task Concurrent_publishers_reach_a_subscriber_in_position_order()
     {
         var broker = Broker(new SseOptions { HistoryMaxLength = 100_000 });
-        var received = new List<EventPosition>();
-        await broker.SubscribeAsync("a", payload =>
-        {
-            var text = Encoding.UTF8.GetString(payload);
-            var id = text[(text.IndexOf("\"id\":\"", StringComparison.Ordinal) + 6)..^2];
-            Assert.True(EventPosition.TryParse(id, out var position));
-            lock (received)
-            {
-                received.Add(position);
-            }
-        });
+        var inbox = await broker.SubscribeAsync("a", static () => { });
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
@@ -119,6 +110,11 @@ public sealed class InMemoryBrokerHistoryTests
             }
         })));
 
+        var received = Drain(inbox).Select(payload =>
+        {
+            Assert.True(EnvelopeDecoder.TryDecode(payload, out var envelope, out var problem), problem);
+            return envelope.Position!.Value;
+        }).ToList();
         Assert.Equal(8_000, received.Count);
         Assert.Equal(received.Order(), received);
     }
@@ -129,6 +125,17 @@ public sealed class InMemoryBrokerHistoryTests
         var receipt = await broker.PublishAsync(channel, envelope, appendToHistory: true, CancellationToken.None);
         Assert.True(EventPosition.TryParse(receipt.AssignedId, out var position));
         return position;
+    }
+
+    private static List<byte[]> Drain(IChannelInbox inbox)
+    {
+        var messages = new List<byte[]>();
+        while (inbox.TryRead(out var payload))
+        {
+            messages.Add(payload);
+        }
+
+        return messages;
     }
 
     private InMemorySseBroker Broker(SseOptions options) => new(options, _clock);

@@ -5,26 +5,34 @@ using SseFunctions.Events;
 namespace SseFunctions.Tests.Resilience;
 
 /// <summary>
-/// A broker the test drives by hand: it decides which events reach subscribers live, when the subscription is lost and
+/// A broker the test drives by hand: it decides which events reach subscribers live, when the connection is lost and
 /// restored, and what reading history does, so that the hub's recovery can be put through exact interleavings.
 /// </summary>
 internal sealed class ScriptedBroker : ISseBroker
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<Action<byte[]>>> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Inbox>> _inboxes = new(StringComparer.Ordinal);
     private readonly List<(string Channel, HistoryEntry Entry)> _history = [];
     private readonly List<string> _reads = [];
+    private TaskCompletionSource<bool> _live = NewLive(live: true);
     private EventPosition _last = EventPosition.Zero;
+    private long _generation;
 
-    public event Action? SubscriptionsLost;
+    public event Action? ConnectionChanged;
 
-    public event Action? SubscriptionsRestored;
+    public long ConnectionGeneration => Interlocked.Read(ref _generation);
 
     /// <summary>While set, reading history and the last position fail as if Redis were unreachable.</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>While set, subscribing fails as if Redis were unreachable.</summary>
+    public bool SubscribeUnreachable { get; set; }
+
     /// <summary>When set, reading history fails with this, as a bug or a Redis error would.</summary>
     public Exception? ReadFailure { get; set; }
+
+    /// <summary>When set, waiting for the subscriptions gives up at once, as after a restore that never came.</summary>
+    public bool NeverLive { get; set; }
 
     /// <summary>Runs before each history read, after the caller asked: for publishing in the middle of a recovery.</summary>
     public Action<string>? BeforeRead { get; set; }
@@ -41,69 +49,146 @@ internal sealed class ScriptedBroker : ISseBroker
         }
     }
 
+    /// <summary>Subscriptions of the channel that the hub has started taking from: from then on it receives what is published.</summary>
     public int SubscriberCount(string channel)
     {
         lock (_gate)
         {
-            return _handlers.GetValueOrDefault(channel)?.Count ?? 0;
+            return _inboxes.GetValueOrDefault(channel)?.Count(inbox => inbox.Taken) ?? 0;
         }
     }
 
-    public void LoseSubscriptions() => SubscriptionsLost?.Invoke();
+    /// <summary>The connection is replaced: what arrives from now on comes on a new one, after a gap.</summary>
+    public void LoseSubscriptions()
+    {
+        lock (_gate)
+        {
+            if (_live.Task.IsCompleted)
+            {
+                _live = NewLive(live: false);
+            }
+        }
 
-    public void RestoreSubscriptions() => SubscriptionsRestored?.Invoke();
+        Interlocked.Increment(ref _generation);
+        ConnectionChanged?.Invoke();
+    }
+
+    /// <summary>Every channel is live again.</summary>
+    public void RestoreSubscriptions()
+    {
+        TaskCompletionSource<bool> live;
+        lock (_gate)
+        {
+            live = _live;
+        }
+
+        // On this thread, so that the recovery has made its first attempt when this returns.
+        live.TrySetResult(true);
+        ConnectionChanged?.Invoke();
+    }
 
     /// <summary>Stores an event in history with the next position and, unless <paramref name="live"/> is false, delivers it.</summary>
     public EventPosition Publish(string channel, string data, bool live = true)
     {
-        Action<byte[]>[] handlers;
-        byte[] envelope;
+        Inbox[] inboxes;
         EventPosition position;
         lock (_gate)
         {
             position = _last = new EventPosition(_last.Milliseconds + 1000, 0);
-            envelope = Encoding.UTF8.GetBytes($"{{\"data\":\"{data}\",\"id\":\"{position}\"}}");
+            var envelope = EnvelopeEncoder.Close(Encoding.UTF8.GetBytes($"{{\"data\":\"{data}\""), position);
             _history.Add((channel, new HistoryEntry(position, envelope)));
-            handlers = live && _handlers.TryGetValue(channel, out var list) ? [.. list] : [];
+            inboxes = live && _inboxes.TryGetValue(channel, out var list) ? [.. list] : [];
+            foreach (var inbox in inboxes)
+            {
+                inbox.Messages.Enqueue(envelope);
+            }
         }
 
-        foreach (var handler in handlers)
+        foreach (var inbox in inboxes)
         {
-            handler(envelope);
+            inbox.Arrived();
         }
 
         return position;
     }
 
+    /// <summary>Delivers a message live as another program would publish it, bypassing history.</summary>
+    public void PublishRaw(string channel, string payload)
+    {
+        Inbox[] inboxes;
+        lock (_gate)
+        {
+            inboxes = _inboxes.TryGetValue(channel, out var list) ? [.. list] : [];
+            foreach (var inbox in inboxes)
+            {
+                inbox.Messages.Enqueue(Encoding.UTF8.GetBytes(payload));
+            }
+        }
+
+        foreach (var inbox in inboxes)
+        {
+            inbox.Arrived();
+        }
+    }
+
     public Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Tests publish with Publish().");
 
-    public Task SubscribeAsync(string channel, Action<byte[]> handler)
+    public Task<IChannelInbox> SubscribeAsync(string channel, Action arrived)
     {
+        if (SubscribeUnreachable)
+        {
+            return Task.FromException<IChannelInbox>(new SseBrokerUnavailableException("Scripted: unreachable."));
+        }
+
+        var inbox = new Inbox(channel, arrived);
         lock (_gate)
         {
-            if (!_handlers.TryGetValue(channel, out var list))
+            if (!_inboxes.TryGetValue(channel, out var list))
             {
-                _handlers[channel] = list = [];
+                _inboxes[channel] = list = [];
             }
 
-            list.Add(handler);
+            list.Add(inbox);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<IChannelInbox>(inbox);
     }
 
-    public Task UnsubscribeAsync(string channel, Action<byte[]> handler)
+    public Task UnsubscribeAsync(IChannelInbox inbox)
     {
         lock (_gate)
         {
-            _handlers.GetValueOrDefault(channel)?.Remove(handler);
+            _inboxes.GetValueOrDefault(inbox.Channel)?.Remove((Inbox)inbox);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, CancellationToken cancellationToken)
+    public async Task<bool> WaitUntilSubscriptionsLiveAsync(TimeSpan timeout)
+    {
+        if (NeverLive)
+        {
+            return false;
+        }
+
+        Task<bool> live;
+        lock (_gate)
+        {
+            live = _live.Task;
+        }
+
+        try
+        {
+            return await live.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -123,7 +208,7 @@ internal sealed class ScriptedBroker : ISseBroker
 
         lock (_gate)
         {
-            var entries = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).ToList();
+            var entries = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).Take(maxCount).ToList();
             return Task.FromResult(new HistoryRead(entries, HistoryGap.None, _last));
         }
     }
@@ -142,4 +227,32 @@ internal sealed class ScriptedBroker : ISseBroker
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static TaskCompletionSource<bool> NewLive(bool live)
+    {
+        var source = new TaskCompletionSource<bool>();
+        if (live)
+        {
+            source.SetResult(true);
+        }
+
+        return source;
+    }
+
+    private sealed class Inbox(string channel, Action arrived) : IChannelInbox
+    {
+        public string Channel { get; } = channel;
+
+        public Action Arrived { get; } = arrived;
+
+        public System.Collections.Concurrent.ConcurrentQueue<byte[]> Messages { get; } = new();
+
+        public bool Taken { get; private set; }
+
+        public bool TryRead(out byte[] payload)
+        {
+            Taken = true;
+            return Messages.TryDequeue(out payload!);
+        }
+    }
 }

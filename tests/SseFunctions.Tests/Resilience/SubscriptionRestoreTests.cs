@@ -11,68 +11,77 @@ using SseFunctions.Tests.Infrastructure;
 namespace SseFunctions.Tests.Resilience;
 
 /// <summary>
-/// The Redis broker says its subscriptions are restored only when Redis has every channel subscribed again: the hub
-/// reads the gap from history at that moment, and anything published after that must arrive live.
+/// The Redis broker says its subscriptions are live only when Redis has every channel subscribed again: the hub reads
+/// the gap from history at that moment, and anything published after that must arrive live. A subscription that
+/// failed leaves nothing behind, in the client or in Redis.
 /// </summary>
 public sealed class SubscriptionRestoreTests
 {
     [Fact]
-    public async Task When_the_restore_is_reported_redis_has_every_channel_subscribed_again()
+    public async Task Once_live_is_reported_redis_has_every_channel_subscribed_again_and_none_that_failed()
     {
         await using var server = await RedisServer.StartAsync();
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var options = new SseOptions();
         await using var broker = new RedisSseBroker(
-            RedisUrlParser.Parse("SSE_REDIS_URL", server.Url, options.ConnectTimeout),
+            new RedisConnection(RedisUrlParser.Parse("SSE_REDIS_URL", server.Url, options.ConnectTimeout), NullLogger.Instance),
             options,
             new SseMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<RedisSseBroker>.Instance);
         var channels = new List<string> { "restore-0" };
-        await broker.SubscribeAsync(channels[0], static _ => { });
-        var reports = System.Threading.Channels.Channel.CreateUnbounded<string>();
-        broker.SubscriptionsRestored += () =>
-        {
-            // Asked at once, on a connection of its own: a moment later the answer could already be right.
-            string[] expected;
-            lock (channels)
-            {
-                expected = [.. channels];
-            }
-
-            var counts = NumSub(server.Port, expected);
-            reports.Writer.TryWrite(string.Join(", ", expected.Zip(counts, (channel, count) => $"{channel}={count}")));
-        };
+        await broker.SubscribeAsync(channels[0], static () => { });
 
         for (var cycle = 1; cycle <= 6; cycle++)
         {
             var channel = $"restore-{cycle}";
+            var generation = broker.ConnectionGeneration;
             if (cycle % 2 == 0)
             {
                 await server.KillAsync();
-
-                // Subscribed while Redis is down: the multiplexer sends it only once it is back.
-                await AddAsync(broker, channels, channel);
+                await Assert.ThrowsAsync<SseBrokerUnavailableException>(() => broker.SubscribeAsync(channel + "-failed", static () => { }));
                 await server.StartAgainAsync();
             }
             else
             {
-                await AddAsync(broker, channels, channel);
                 Assert.Equal(":1", Execute(server.Port, 1, "CLIENT", "KILL", "TYPE", "pubsub")[0]);
             }
 
-            var report = await reports.Reader.ReadAsync().AsTask().WaitAsync(SseTestClient.Patience);
-            Assert.DoesNotContain("=0", report, StringComparison.Ordinal);
+            await WaitForNewConnectionAsync(broker, generation);
+            Assert.True(await broker.WaitUntilSubscriptionsLiveAsync(SseTestClient.Patience));
+            Assert.Equal([0], NumSub(server.Port, [channel + "-failed"]));
+
+            await broker.SubscribeAsync(channel, static () => { });
+            channels.Add(channel);
+            Assert.True(await broker.WaitUntilSubscriptionsLiveAsync(SseTestClient.Patience));
+
+            // Asked at once, on a connection of its own: a moment later the answer could already be right.
+            var counts = NumSub(server.Port, [.. channels]);
+            Assert.All(counts, count => Assert.Equal(1, count));
         }
     }
 
-    private static async Task AddAsync(RedisSseBroker broker, List<string> channels, string channel)
+    /// <summary>The client makes a new socket before it reads anything from it: the generation tells the loss was seen.</summary>
+    private static async Task WaitForNewConnectionAsync(RedisSseBroker broker, long before)
     {
-        lock (channels)
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
         {
-            channels.Add(channel);
+            if (broker.ConnectionGeneration != before)
+            {
+                changed.TrySetResult();
+            }
         }
 
-        await broker.SubscribeAsync(channel, static _ => { });
+        broker.ConnectionChanged += Check;
+        try
+        {
+            Check();
+            await changed.Task.WaitAsync(SseTestClient.Patience);
+        }
+        finally
+        {
+            broker.ConnectionChanged -= Check;
+        }
     }
 
     /// <summary>PUBSUB NUMSUB on a connection of its own, synchronously: no client library's reconnect in the way.</summary>
