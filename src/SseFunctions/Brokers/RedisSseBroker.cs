@@ -35,6 +35,9 @@ internal sealed partial class RedisSseBroker : ISseBroker
     private IConnectionMultiplexer? _hooked;
     private long _socketsAtStart = -1;
 
+    // Why this Redis cannot serve the options (too old for history), found when first connected; null when it can.
+    private string? _serverProblem;
+
     public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
     {
         _connection = connection;
@@ -95,6 +98,13 @@ internal sealed partial class RedisSseBroker : ISseBroker
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             var parts = (RedisResult[])result!;
+            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, _options.PublishTimeout).ConfigureAwait(false);
+            if (unconfirmed is not null)
+            {
+                throw new SseBrokerUnavailableException(
+                    $"The event was published, but {unconfirmed}; a failover now could lose it from history. Publishing it again may deliver it twice.");
+            }
+
             return new PublishReceipt((long)parts[1], (string)parts[0]!);
         }
         catch (Exception exception) when (Translate(exception, RedisOperation.Publish) is { } translated)
@@ -345,7 +355,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
-        return connection;
+        return Volatile.Read(ref _serverProblem) is { } problem ? throw new InvalidOperationException(problem) : connection;
     }
 
     private void Hook(IConnectionMultiplexer connection)
@@ -357,6 +367,16 @@ internal sealed partial class RedisSseBroker : ISseBroker
             if (connection.IsConnected)
             {
                 Interlocked.CompareExchange(ref _socketsAtStart, CountSockets(connection), -1);
+            }
+
+            if (RedisServerFacts.Read(connection) is { } facts)
+            {
+                LogConnectedTo(_connection.Endpoints, facts.ToString());
+                if (facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints) is { } problem)
+                {
+                    LogServerUnfit(problem);
+                    Volatile.Write(ref _serverProblem, problem);
+                }
             }
         }
     }
@@ -417,6 +437,12 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {Endpoints} is back.")]
     private partial void LogConnectionRestored(string connectionType, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SseFunctions is connected to {Endpoints}: {Server}.")]
+    private partial void LogConnectedTo(string endpoints, string server);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogServerUnfit(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);

