@@ -34,17 +34,8 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
         var channels = await ClusterChannels.OwnedByAsync(Cluster, primaries, "spread");
         await using var streams = await SseTestHost.StartAsync(primaries[0].Url, environment: "Production");
         await using var publishers = await SseTestHost.StartAsync(primaries[1].Url, environment: "Production");
-        (string Query, string[] Channels)[] subscriptions =
-        [
-            ($"?channel={channels[0]}", [channels[0]]),
-            ($"?channel={channels[1]}", [channels[1]]),
-            ($"?channel={channels[0]}&channel={channels[1]}&channel={channels[2]}", channels),
-        ];
-        var sessions = new List<BrowserSession>();
-        foreach (var (query, _) in subscriptions)
-        {
-            sessions.Add(await BrowserSession.StartAsync(streams, query));
-        }
+        string[][] subscriptions = [[channels[0]], [channels[1]], channels];
+        var sessions = await SessionChecks.OpenAsync(streams, subscriptions);
 
         var ledger = new PublishLedger();
         await Task.WhenAll(Enumerable.Range(0, 3).Select(publisher => Task.Run(async () =>
@@ -55,14 +46,10 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
             }
         })));
 
-        for (var i = 0; i < sessions.Count; i++)
+        await SessionChecks.AssertEveryAcknowledgedOnceOnOneStreamAsync(ledger, publishers.Publisher, sessions, subscriptions);
+        foreach (var session in sessions)
         {
-            await sessions[i].WaitUntilAsync(
-                events => ledger.AllAcknowledgedReceived(events, subscriptions[i].Channels),
-                "every event of " + subscriptions[i].Query,
-                events => ledger.Missing(events, subscriptions[i].Channels));
-            ledger.AssertExactlyOnceInOrder(sessions[i].Events, subscriptions[i].Channels);
-            await sessions[i].DisposeAsync();
+            await session.DisposeAsync();
         }
     }
 

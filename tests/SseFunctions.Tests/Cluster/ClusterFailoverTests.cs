@@ -30,11 +30,7 @@ public sealed class ClusterFailoverTests
         await using var streams = await SseTestHost.StartAsync(others[0].Url, options => options.PublishTimeout = TimeSpan.FromSeconds(1), environment: "Production");
         await using var publishers = await SseTestHost.StartAsync(others[1].Url, options => options.PublishTimeout = TimeSpan.FromSeconds(1), environment: "Production");
         string[][] subscriptions = [[channels[0]], [channels[1]], channels];
-        var sessions = new List<BrowserSession>();
-        foreach (var subscription in subscriptions)
-        {
-            sessions.Add(await BrowserSession.StartAsync(streams, "?" + string.Join('&', subscription.Select(channel => "channel=" + channel))));
-        }
+        var sessions = await SessionChecks.OpenAsync(streams, subscriptions);
 
         var ledger = new PublishLedger();
         await using (var publisher = new BackgroundPublisher(ledger, publishers.Publisher, channels))

@@ -30,11 +30,7 @@ public sealed class EntraIdSignInTests
             services: services => services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
         var (a, b) = ($"entra-a-{Guid.NewGuid():N}", $"entra-b-{Guid.NewGuid():N}");
         string[][] subscriptions = [[a], [b], [a, b]];
-        var sessions = new List<BrowserSession>();
-        foreach (var subscription in subscriptions)
-        {
-            sessions.Add(await BrowserSession.StartAsync(host, "?" + string.Join('&', subscription.Select(channel => "channel=" + channel))));
-        }
+        var sessions = await SessionChecks.OpenAsync(host, subscriptions);
 
         var ledger = new PublishLedger();
         await using (var publisher = new BackgroundPublisher(ledger, host.Publisher, a, b))

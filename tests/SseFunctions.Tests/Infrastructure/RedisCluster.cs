@@ -137,6 +137,17 @@ public sealed class RedisCluster : IAsyncDisposable
                     return false;
                 }
 
+                // Its view of who replicates whom has caught up: three primaries, every other live node a replica.
+                var view = ClusterNode.ParseAll(await RedisCli.RunAsync(node.Port, "CLUSTER", "NODES"))
+                    .Where(other => !other.IsFailing && !_killed.Contains(other.Port))
+                    .ToList();
+                if (view.Count != LiveNodes.Count()
+                    || view.Count(other => other.IsPrimary && other.Slots.Count > 0) != 3
+                    || view.Count(other => other.PrimaryId is not null) != view.Count - 3)
+                {
+                    return false;
+                }
+
                 var replication = await RedisCli.RunAsync(node.Port, "INFO", "replication");
                 var primaryPort = RedisCli.Field(replication, "master_port");
                 if (RedisCli.Field(replication, "role") == "slave"
