@@ -184,14 +184,17 @@ internal sealed partial class RedisSseBroker : ISseBroker
         return false;
     }
 
-    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition], [after.ToString(), maxCount])
+                .ScriptEvaluateAsync(
+                    RedisScripts.ReadHistory,
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
+                    [after.ToString(), limit.Events, limit.Bytes])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -236,7 +239,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             }
         }
 
-        return new HistoryRead(entries, gap, last);
+        return new HistoryRead(entries, gap, last, More: (long)parts[6] == 1);
     }
 
     public async Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)

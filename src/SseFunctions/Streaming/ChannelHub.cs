@@ -84,7 +84,7 @@ internal sealed partial class ChannelHub : IDisposable
     }
 
     /// <summary>Adds a stream to a channel, subscribing it first when it is new; completes once the channel is live.</summary>
-    public async Task<ChannelSubscription> JoinAsync(string channel, SseConnection connection)
+    public async Task<ChannelSubscription> JoinAsync(string channel, StreamQueue connection)
     {
         ChannelSubscription subscription;
         lock (_subscriptionsGate)
@@ -113,7 +113,7 @@ internal sealed partial class ChannelHub : IDisposable
     }
 
     /// <summary>Removes a stream; the last one to leave a channel unsubscribes it.</summary>
-    public void Leave(ChannelSubscription subscription, SseConnection connection)
+    public void Leave(ChannelSubscription subscription, StreamQueue connection)
     {
         lock (_subscriptionsGate)
         {

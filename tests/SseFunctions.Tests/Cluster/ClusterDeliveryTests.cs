@@ -100,7 +100,7 @@ public sealed class ClusterDeliveryTests(RedisClusterFixture fixture) : IClassFi
         await using var streams = await SseTestHost.StartAsync(
             primaries[0].Url,
             environment: "Production",
-            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            build: builder => builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         await using var publishers = await SseTestHost.StartAsync(primaries[1].Url, environment: "Production");
         await using var stream = await streams.OpenStreamAsync($"?channel={channels[1]}");
 

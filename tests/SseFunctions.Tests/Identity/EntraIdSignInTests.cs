@@ -27,7 +27,7 @@ public sealed class EntraIdSignInTests
             server.Url,
             options => options.PublishTimeout = TimeSpan.FromSeconds(2),
             environment: "Production",
-            services: services => services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
+            build: builder => builder.Services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
         var (a, b) = ($"entra-a-{Guid.NewGuid():N}", $"entra-b-{Guid.NewGuid():N}");
         string[][] subscriptions = [[a], [b], [a, b]];
         var sessions = await SessionChecks.OpenAsync(host, subscriptions);
@@ -74,7 +74,7 @@ public sealed class EntraIdSignInTests
         await using var host = await SseTestHost.StartAsync(
             server.Url,
             environment: "Production",
-            services: services => services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
+            build: builder => builder.Services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
 
         var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(() => host.Publisher.PublishAsync("x", channel: "entra-failing"));
 
@@ -94,7 +94,7 @@ public sealed class EntraIdSignInTests
         await using var host = await SseTestHost.StartAsync(
             server.Url,
             environment: "Production",
-            services: services => services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
+            build: builder => builder.Services.AddSseEntraId(credential).AddSingleton<ILoggerProvider>(logs));
 
         var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(() => host.Publisher.PublishAsync("x", channel: "entra-no-oid"));
 
@@ -113,7 +113,7 @@ public sealed class EntraIdSignInTests
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => SseTestHost.StartAsync(
             "rediss://cache.example.redis.azure.net:10000",
             environment: "Production",
-            settings: [KeyValuePair.Create<string, string?>("SSE_REDIS_URL:credential", "managedidentity")]));
+            build: builder => builder.Configuration["SSE_REDIS_URL:credential"] = "managedidentity"));
 
         Assert.Equal(
             "The setting SSE_REDIS_URL__credential is 'managedidentity', but nothing in this app signs in to Redis with Microsoft Entra ID: " +

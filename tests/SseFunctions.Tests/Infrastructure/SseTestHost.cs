@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,14 +32,16 @@ public sealed class SseTestHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>Starts a host; <paramref name="redisUrl"/> null means the in-memory broker (Development).</summary>
+    /// <summary>
+    /// Starts a host; <paramref name="redisUrl"/> null means the in-memory broker (Development). <paramref name="build"/>
+    /// adds to the app's builder (a logger provider, say) before it is built.
+    /// </summary>
     public static async Task<SseTestHost> StartAsync(
         string? redisUrl,
         Action<SseOptions>? configure = null,
         Action<WebApplication>? map = null,
         string environment = "Development",
-        Action<IServiceCollection>? services = null,
-        IEnumerable<KeyValuePair<string, string?>>? settings = null)
+        Action<WebApplicationBuilder>? build = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -49,10 +50,9 @@ public sealed class SseTestHost : IAsyncDisposable
         // Always set, so that a machine's own SSE_REDIS_URL or REDIS_URL never turns an in-memory test into a Redis one.
         builder.Configuration["SSE_REDIS_URL"] = redisUrl ?? string.Empty;
         builder.Configuration["REDIS_URL"] = string.Empty;
-        builder.Configuration.AddInMemoryCollection(settings ?? []);
 
         builder.Services.AddSse(options => configure?.Invoke(options));
-        services?.Invoke(builder.Services);
+        build?.Invoke(builder);
         var app = builder.Build();
         app.MapSse("/stream");
         map?.Invoke(app);

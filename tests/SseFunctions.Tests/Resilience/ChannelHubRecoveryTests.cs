@@ -195,7 +195,7 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return text[start..text.IndexOf('\n', start)];
     }
 
-    private static async Task<List<string>> TakeAsync(SseConnection connection, int count)
+    private static async Task<List<string>> TakeAsync(StreamQueue connection, int count)
     {
         var taken = new List<string>();
         while (taken.Count < count)
@@ -214,12 +214,12 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return taken;
     }
 
-    private static void AssertNothingMore(SseConnection connection) =>
+    private static void AssertNothingMore(StreamQueue connection) =>
         Assert.False(connection.TryRead(out var frame), $"Unexpected frame: {(frame is null ? null : DataOf(frame))}");
 
-    private async Task<SseConnection> OpenAsync(params string[] channels)
+    private async Task<StreamQueue> OpenAsync(params string[] channels)
     {
-        var connection = new SseConnection(capacity: 100, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 100, deadline: long.MaxValue, now: 0);
         foreach (var channel in channels)
         {
             await _hub.JoinAsync(channel, connection);
