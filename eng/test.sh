@@ -34,7 +34,7 @@ if ! dotnet build SseFunctions.sln -c "$configuration" -nologo -clp:ErrorsOnly; 
 fi
 
 # The packages must keep packing (id, README, XML docs, symbols), so pack what was built.
-for package in src/SseFunctions/SseFunctions.csproj src/SseFunctions.Worker/SseFunctions.Worker.csproj; do
+for package in src/SseFunctions/SseFunctions.csproj src/SseFunctions.EntraId/SseFunctions.EntraId.csproj src/SseFunctions.Worker/SseFunctions.Worker.csproj; do
   if ! dotnet pack "$package" -c "$configuration" --no-build -nologo -o artifacts/packages >/dev/null; then
     echo "Packing $package failed."
     echo "Tests: 0 passed, 0 failed"

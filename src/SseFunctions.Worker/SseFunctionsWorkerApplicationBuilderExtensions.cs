@@ -12,6 +12,7 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     /// <summary>
     /// Publishes what functions marked with <c>[SseOutput]</c> return: the return value for an attribute on the method,
     /// the property's value for an attribute on a property of the return type. Needs <c>builder.Services.AddSse()</c>.
+    /// Also signs in to Redis with a managed identity when the settings ask for it (<c>SSE_REDIS_URL__credential</c>).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -47,6 +48,9 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
         }
 
         builder.Services.AddSingleton<SseOutputPublisher>();
+
+        // Azure Managed Redis by settings alone: SSE_REDIS_URL__credential = managedidentity (see AddSseEntraId).
+        builder.Services.AddSseEntraId();
         return builder.UseMiddleware<SseOutputMiddleware>();
     }
 }

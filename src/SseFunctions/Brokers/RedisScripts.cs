@@ -5,8 +5,9 @@ namespace SseFunctions.Brokers;
 /// the live event and the history always agree on its id and order.
 /// </summary>
 /// <remarks>
-/// Every key a script touches is named in KEYS, but they are several keys of different hash slots, so Redis Cluster is
-/// not supported.
+/// Every key a script touches is named in KEYS and shares one hash slot (<see cref="RedisKeyLayout"/>), so the scripts
+/// run on a single Redis, a Redis Cluster and behind Azure Managed Redis's proxy alike. The event itself goes out by a
+/// classic PUBLISH on the channel's own name, which a cluster forwards to every node, where Flask-SSE apps listen too.
 /// </remarks>
 internal static class RedisScripts
 {

@@ -28,13 +28,15 @@ internal sealed partial class RedisSseBroker : ISseBroker
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
     private readonly ILogger<RedisSseBroker> _logger;
-    private readonly RedisKey _lastPositionKey;
-    private readonly RedisKey _firstPositionKey;
+    private readonly RedisKeyLayout _keys;
     private readonly ConcurrentDictionary<RedisChannelInbox, byte> _inboxes = new();
 
     // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
     private IConnectionMultiplexer? _hooked;
     private long _socketsAtStart = -1;
+
+    // Why this Redis cannot serve the options (too old for history), found when first connected; null when it can.
+    private string? _serverProblem;
 
     public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
     {
@@ -42,8 +44,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _lastPositionKey = options.KeyPrefix + "last-id";
-        _firstPositionKey = options.KeyPrefix + "first-id";
+        _keys = new RedisKeyLayout(options.KeyPrefix);
         if (connection.Current is { } shared)
         {
             Hook(shared);
@@ -92,11 +93,18 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.PublishWithHistory,
-                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
                     [channel, envelope, _options.HistoryMaxLength, (long)_options.HistoryMaxAge.TotalMilliseconds])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             var parts = (RedisResult[])result!;
+            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, _options.PublishTimeout).ConfigureAwait(false);
+            if (unconfirmed is not null)
+            {
+                throw new SseBrokerUnavailableException(
+                    $"The event was published, but {unconfirmed}; a failover now could lose it from history. Publishing it again may deliver it twice.");
+            }
+
             return new PublishReceipt((long)parts[1], (string)parts[0]!);
         }
         catch (Exception exception) when (Translate(exception, RedisOperation.Publish) is { } translated)
@@ -185,7 +193,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.ReadHistory,
-                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
                     [after.ToString(), limit.Events, limit.Bytes])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
@@ -239,7 +247,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var last = await connection.GetDatabase().StringGetAsync(_lastPositionKey)
+            var last = await connection.GetDatabase().StringGetAsync(_keys.LastPosition)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             return EventPosition.TryParse((string?)last, out var position) ? position : EventPosition.Zero;
@@ -292,8 +300,6 @@ internal sealed partial class RedisSseBroker : ISseBroker
         }
     }
 
-    private RedisKey HistoryKey(string channel) => _options.KeyPrefix + "history:" + channel;
-
     /// <summary>
     /// The one place Redis's failures become the package's: null for what is no Redis failure (a bug, a cancellation),
     /// which then propagates as it is.
@@ -335,6 +341,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
                     || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
                     || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
                     || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+
+                    // A cluster whose slot has no primary for a moment (a failover under way), or migrating the slot.
+                    || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+                    || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
                 => new SseBrokerUnavailableException(unreachable, exception),
             _ => null,
         };
@@ -348,7 +358,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
-        return connection;
+        return Volatile.Read(ref _serverProblem) is { } problem ? throw new InvalidOperationException(problem) : connection;
     }
 
     private void Hook(IConnectionMultiplexer connection)
@@ -360,6 +370,16 @@ internal sealed partial class RedisSseBroker : ISseBroker
             if (connection.IsConnected)
             {
                 Interlocked.CompareExchange(ref _socketsAtStart, CountSockets(connection), -1);
+            }
+
+            if (RedisServerFacts.Read(connection) is { } facts)
+            {
+                LogConnectedTo(_connection.Endpoints, facts.ToString());
+                if (facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints) is { } problem)
+                {
+                    LogServerUnfit(problem);
+                    Volatile.Write(ref _serverProblem, problem);
+                }
             }
         }
     }
@@ -420,6 +440,12 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {Endpoints} is back.")]
     private partial void LogConnectionRestored(string connectionType, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SseFunctions is connected to {Endpoints}: {Server}.")]
+    private partial void LogConnectedTo(string endpoints, string server);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogServerUnfit(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);

@@ -53,6 +53,11 @@ internal sealed class SseOptionsValidator : IValidateOptions<SseOptions>
         {
             failures.Add("Sse:KeyPrefix must not be empty: it keeps the package's Redis keys apart from the application's.");
         }
+        else if (options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            // The prefix becomes the keys' hash tag {prefix}, which keeps them in one Redis Cluster slot.
+            failures.Add("Sse:KeyPrefix must not contain '{' or '}': the package makes it the hash tag of its Redis keys.");
+        }
 
         if (options.JsonSerializerOptions is null)
         {

@@ -44,7 +44,9 @@ public static class SseServiceCollectionExtensions
             provider.GetRequiredService<IConfiguration>(),
             provider.GetRequiredService<IHostEnvironment>(),
             provider.GetRequiredService<SseMetrics>(),
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetService<ISseRedisCredentialProvider>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ChannelHub>();
         services.TryAddSingleton<StreamSupervisor>();
         services.TryAddSingleton<SseStreamHandler>();

@@ -97,6 +97,16 @@ public sealed class SseOptionsValidatorTests
         Assert.StartsWith("Sse:MaxStreamDurationJitter ", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("app{1}:")]
+    [InlineData("}")]
+    public void A_key_prefix_with_braces_is_refused_since_it_becomes_the_hash_tag(string prefix)
+    {
+        var failure = Assert.Single(new SseOptionsValidator().Validate(null, new SseOptions { KeyPrefix = prefix }).Failures!);
+
+        Assert.Equal("Sse:KeyPrefix must not contain '{' or '}': the package makes it the hash tag of its Redis keys.", failure);
+    }
+
     [Fact]
     public void Every_failure_is_reported_at_once()
     {

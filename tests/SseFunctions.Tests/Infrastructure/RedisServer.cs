@@ -11,19 +11,26 @@ namespace SseFunctions.Tests.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, IReadOnlyList<string> extraArguments)
+    {
+        Port = port;
+        _extraArguments = extraArguments;
+    }
 
     public int Port { get; }
 
     public string Url => $"redis://127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="extraArguments">More <c>redis-server</c> arguments for the port it got (a cluster node's, an ACL user's).</param>
+    public static async Task<RedisServer> StartAsync(Func<int, IEnumerable<string>>? extraArguments = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(FreePort());
+            var port = FreePort();
+            var server = new RedisServer(port, [.. extraArguments?.Invoke(port) ?? []]);
             try
             {
                 await server.StartAgainAsync();
@@ -50,7 +57,7 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", string.Empty, "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice",
-                 })
+                 }.Concat(_extraArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
