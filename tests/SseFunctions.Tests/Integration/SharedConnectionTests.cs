@@ -18,7 +18,8 @@ public sealed class SharedConnectionTests(RedisFixture redis) : IClassFixture<Re
     public async Task Beside_the_redis_cache_events_and_caching_share_one_multiplexer_which_the_package_leaves_open()
     {
         var name = $"app-{Guid.NewGuid():N}";
-        var configuration = ConfigurationOptions.Parse($"127.0.0.1:{redis.Server.Port},abortConnect=false");
+        var configuration = ConfigurationOptions.Parse(
+            $"127.0.0.1:{redis.Server.Port},abortConnect=false" + (RedisServer.Protocol is { } protocol ? $",protocol={protocol}" : string.Empty));
         configuration.ClientName = name;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
