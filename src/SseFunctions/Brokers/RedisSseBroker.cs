@@ -23,6 +23,7 @@ namespace SseFunctions.Brokers;
 internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly Version MinimumHistoryVersion = new(7, 0);
 
     private readonly RedisConnection _connection;
     private readonly SseOptions _options;
@@ -34,6 +35,9 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
     private IConnectionMultiplexer? _hooked;
+
+    // Null until a connected server's version was checked; empty when history can be served.
+    private string? _historyProblem;
     private long _socketsAtStart = -1;
 
     public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
@@ -80,6 +84,11 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (appendToHistory)
+            {
+                ThrowIfHistoryUnsupported();
+            }
+
             if (!appendToHistory)
             {
                 var receivers = await connection.GetSubscriber()
@@ -182,6 +191,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            ThrowIfHistoryUnsupported();
             result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString(), maxCount])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
@@ -337,6 +347,16 @@ internal sealed partial class RedisSseBroker : ISseBroker
         };
     }
 
+    /// <summary>
+    /// The configuration error of using history on a Redis older than it needs, or null. History reads the stream's
+    /// <c>max-deleted-entry-id</c> (Redis 7.0) to know what a reader missed.
+    /// </summary>
+    internal static string? HistoryProblem(Version serverVersion, string endpoints) =>
+        serverVersion < MinimumHistoryVersion
+            ? $"Redis at {endpoints} is version {serverVersion}, and history (Sse:HistoryEnabled, on by default) needs Redis " +
+              $"{MinimumHistoryVersion} or newer. Upgrade Redis, or set Sse:HistoryEnabled to false (browsers then cannot resume)."
+            : null;
+
     private async Task<IConnectionMultiplexer> GetConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = await _connection.GetAsync().WaitAsync(_options.ConnectTimeout + _options.PublishTimeout, cancellationToken).ConfigureAwait(false);
@@ -345,7 +365,34 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
+        if (_options.HistoryEnabled && Volatile.Read(ref _historyProblem) is null && connection.IsConnected)
+        {
+            CheckServerVersions(connection);
+        }
+
         return connection;
+    }
+
+    private void ThrowIfHistoryUnsupported()
+    {
+        if (Volatile.Read(ref _historyProblem) is { Length: > 0 } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+    }
+
+    /// <summary>Once connected: a Redis too old for history is a configuration error, said once here, not on every call.</summary>
+    private void CheckServerVersions(IConnectionMultiplexer connection)
+    {
+        var problem = connection.GetEndPoints()
+            .Select(endPoint => connection.GetServer(endPoint))
+            .Where(server => server.IsConnected)
+            .Select(server => HistoryProblem(server.Version, _connection.Endpoints))
+            .FirstOrDefault(found => found is not null);
+        if (Interlocked.CompareExchange(ref _historyProblem, problem ?? string.Empty, null) is null && problem is not null)
+        {
+            LogHistoryUnsupported(problem);
+        }
     }
 
     private void Hook(IConnectionMultiplexer connection)
@@ -417,6 +464,9 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {Endpoints} is back.")]
     private partial void LogConnectionRestored(string connectionType, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogHistoryUnsupported(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);
