@@ -222,6 +222,26 @@ public sealed class ChannelHubRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gap_longer_than_a_page_is_read_page_by_page_across_channels_in_order()
+    {
+        var stream = await OpenAsync(capacity: 4 * ChannelHub.RecoveryPageSize, "a", "b");
+        _broker.Publish("a", "first");
+        _broker.LoseSubscriptions();
+        var missed = Enumerable.Range(0, (2 * ChannelHub.RecoveryPageSize) + 7).Select(i => $"m{i}").ToList();
+        foreach (var (data, i) in missed.Select((data, i) => (data, i)))
+        {
+            _broker.Publish(i % 3 == 0 ? "b" : "a", data, live: false);
+        }
+
+        var readsBefore = _broker.Reads.Count;
+        _broker.RestoreSubscriptions();
+
+        Assert.Equal(["first", .. missed], await TakeAsync(stream, missed.Count + 1));
+        Assert.True(_broker.Reads.Count - readsBefore >= 2 * 2, "Both channels should have been read in two rounds of pages.");
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
     public async Task A_restore_without_a_loss_before_it_reads_no_history_and_changes_nothing()
     {
         var stream = await OpenAsync("a");
