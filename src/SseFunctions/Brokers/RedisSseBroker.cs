@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
 using SseFunctions.Events;
@@ -24,6 +25,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly Version MinimumHistoryVersion = new(7, 0);
+    private static readonly Version MinimumResp3ClientVersion = new(2, 8, 41);
 
     private readonly RedisConnection _connection;
     private readonly SseOptions _options;
@@ -36,7 +38,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
     // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
     private IConnectionMultiplexer? _hooked;
 
-    // Null until a connected server's version was checked; empty when history can be served.
+    // Null until the connected servers were checked; empty when history can be served (or is off).
     private string? _historyProblem;
     private long _socketsAtStart = -1;
 
@@ -365,7 +367,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
-        if (_options.HistoryEnabled && Volatile.Read(ref _historyProblem) is null && connection.IsConnected)
+        if (Volatile.Read(ref _historyProblem) is null && connection.IsConnected)
         {
             CheckServerVersions(connection);
         }
@@ -381,14 +383,41 @@ internal sealed partial class RedisSseBroker : ISseBroker
         }
     }
 
-    /// <summary>Once connected: a Redis too old for history is a configuration error, said once here, not on every call.</summary>
+    /// <summary>
+    /// The problem of RESP3 on a StackExchange.Redis that does not subscribe again after a reconnect, or null: before
+    /// 2.8.41 only a lost subscription connection made it send the subscriptions again, and under RESP3 they travel on
+    /// the interactive connection, so after any reconnect every channel would stay silent.
+    /// </summary>
+    internal static string? Resp3Problem(RedisProtocol? protocol, Version? clientVersion) =>
+        protocol == RedisProtocol.Resp3 && clientVersion is not null && clientVersion < MinimumResp3ClientVersion
+            ? $"RESP3 is in use with StackExchange.Redis {clientVersion.ToString(3)}, which does not subscribe again after a " +
+              $"reconnect under RESP3: after the next one, streams would receive nothing live. Use protocol=resp2, or " +
+              $"reference StackExchange.Redis {MinimumResp3ClientVersion.ToString(3)} or newer."
+            : null;
+
+    /// <summary>
+    /// Once connected: a Redis too old for history is a configuration error, said once here, not on every call; RESP3 on
+    /// a client that loses subscriptions at a reconnect is said once too.
+    /// </summary>
     private void CheckServerVersions(IConnectionMultiplexer connection)
     {
-        var problem = connection.GetEndPoints()
-            .Select(endPoint => connection.GetServer(endPoint))
-            .Where(server => server.IsConnected)
-            .Select(server => HistoryProblem(server.Version, _connection.Endpoints))
-            .FirstOrDefault(found => found is not null);
+        var servers = connection.GetEndPoints().Select(endPoint => connection.GetServer(endPoint)).Where(server => server.IsConnected).ToList();
+        if (servers.Count == 0)
+        {
+            return;
+        }
+
+        var clientVersion = Version.TryParse(
+            typeof(ConnectionMultiplexer).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version,
+            out var version) ? version : null;
+        if (Resp3Problem(servers[0].Protocol, clientVersion) is { } resp3)
+        {
+            LogResp3Unsupported(resp3);
+        }
+
+        var problem = _options.HistoryEnabled
+            ? servers.Select(server => HistoryProblem(server.Version, _connection.Endpoints)).FirstOrDefault(found => found is not null)
+            : null;
         if (Interlocked.CompareExchange(ref _historyProblem, problem ?? string.Empty, null) is null && problem is not null)
         {
             LogHistoryUnsupported(problem);
@@ -467,6 +496,9 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
     private partial void LogHistoryUnsupported(string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogResp3Unsupported(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);
