@@ -187,7 +187,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         return false;
     }
 
-    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
@@ -195,7 +195,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             ThrowIfHistoryUnsupported();
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString(), maxCount])
+                .ScriptEvaluateAsync(
+                    RedisScripts.ReadHistory,
+                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [after.ToString(), limit.Events, limit.Bytes])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -240,7 +243,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             }
         }
 
-        return new HistoryRead(entries, gap, last);
+        return new HistoryRead(entries, gap, last, More: (long)parts[6] == 1);
     }
 
     public async Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)

@@ -26,6 +26,11 @@ public sealed class SseOptionsValidatorTests
     [InlineData("MaxStreamDurationJitter", "must be zero or more and less than Sse:MaxStreamDuration")]
     [InlineData("ReconnectInterval", "must be zero or more")]
     [InlineData("KeyPrefix", "must not be empty")]
+    [InlineData("WriteTimeout", "must be more than zero")]
+    [InlineData("MaxOpenStreams", "must be at least 1, or unset for no limit")]
+    [InlineData("ReplayPageSize", "must be at least 1024 bytes")]
+    [InlineData("MaxReplaySize", "must be at least Sse:ReplayPageSize")]
+    [InlineData("MaxConcurrentHistoryReads", "must be at least 1")]
     [InlineData("JsonSerializerOptions", "must not be null")]
     public void Each_rule_names_its_setting(string setting, string rule)
     {
@@ -72,6 +77,10 @@ public sealed class SseOptionsValidatorTests
             MaxStreamDurationJitter = TimeSpan.Zero,
             ReconnectInterval = TimeSpan.Zero,
             HeartbeatInterval = TimeSpan.FromTicks(1),
+            MaxOpenStreams = 1,
+            ReplayPageSize = 1024,
+            MaxReplaySize = 1024,
+            MaxConcurrentHistoryReads = 1,
         };
 
         Assert.True(new SseOptionsValidator().Validate(null, options).Succeeded);
@@ -119,6 +128,9 @@ public sealed class SseOptionsValidatorTests
                 break;
             case nameof(SseOptions.MaxStreamDurationJitter):
                 Set(options, setting, "00:15:00");
+                break;
+            case nameof(SseOptions.MaxOpenStreams):
+                Set(options, setting, "0");
                 break;
             default:
                 Set(options, setting, typeof(SseOptions).GetProperty(setting)!.PropertyType == typeof(int) ? "0" : "00:00:00");

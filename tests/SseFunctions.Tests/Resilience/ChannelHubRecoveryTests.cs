@@ -268,7 +268,7 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return text[start..text.IndexOf('\n', start)];
     }
 
-    private static async Task<List<string>> TakeAsync(SseConnection connection, int count)
+    private static async Task<List<string>> TakeAsync(StreamQueue connection, int count)
     {
         var taken = new List<string>();
         while (taken.Count < count)
@@ -287,10 +287,10 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return taken;
     }
 
-    private static void AssertNothingMore(SseConnection connection) =>
+    private static void AssertNothingMore(StreamQueue connection) =>
         Assert.False(connection.TryRead(out var frame), $"Unexpected frame: {(frame is null ? null : DataOf(frame))}");
 
-    private Task<SseConnection> OpenAsync(params string[] channels) => OpenAsync(capacity: 100, channels);
+    private Task<StreamQueue> OpenAsync(params string[] channels) => OpenAsync(capacity: 100, channels);
 
     private async Task WaitForSubscriberAsync(string channel)
     {
@@ -302,9 +302,9 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         }
     }
 
-    private async Task<SseConnection> OpenAsync(int capacity, params string[] channels)
+    private async Task<StreamQueue> OpenAsync(int capacity, params string[] channels)
     {
-        var connection = new SseConnection(capacity, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity, deadline: long.MaxValue, now: 0);
         foreach (var channel in channels)
         {
             await _hub.JoinAsync(channel, connection);
