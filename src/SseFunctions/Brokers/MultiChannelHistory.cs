@@ -11,21 +11,6 @@ namespace SseFunctions.Brokers;
 internal static class MultiChannelHistory
 {
     /// <summary>
-    /// Reads each channel after its own position, all at once, at most <paramref name="maxCountPerChannel"/> events
-    /// each; <typeparamref name="TKey"/> tags where each entry came from. <c>Complete</c> is false when a channel had
-    /// more: the entries then end where that channel's page ended, and the caller reads on after the last one.
-    /// </summary>
-    public static async Task<(List<(TKey Key, HistoryEntry Entry)> Entries, HistoryGap Gap, bool Complete)> ReadAsync<TKey>(
-        ISseBroker broker,
-        IEnumerable<(TKey Key, string Channel, EventPosition After)> reads,
-        CancellationToken cancellationToken,
-        int maxCountPerChannel = int.MaxValue)
-    {
-        var page = await ReadPageAsync(broker, reads, HistoryLimit.None with { Events = maxCountPerChannel }, cancellationToken).ConfigureAwait(false);
-        return (page.Entries, page.Gap, page.Complete);
-    }
-
-    /// <summary>
     /// Reads one page: each channel after its own position, at most <paramref name="limit"/> each, all at once. A
     /// channel whose read stopped at the limit ends the page at its last event, since the others' events after it may
     /// come before that channel's next ones.

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
 using SseFunctions.Events;
@@ -23,6 +24,7 @@ namespace SseFunctions.Brokers;
 internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly Version MinimumResp3ClientVersion = new(2, 8, 41);
 
     private readonly RedisConnection _connection;
     private readonly SseOptions _options;
@@ -33,10 +35,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
     private IConnectionMultiplexer? _hooked;
-    private long _socketsAtStart = -1;
 
-    // Why this Redis cannot serve the options (too old for history), found when first connected; null when it can.
-    private string? _serverProblem;
+    // Null until the connected servers were checked; empty when history can be served (or is off).
+    private string? _historyProblem;
+    private long _socketsAtStart = -1;
 
     public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
     {
@@ -81,6 +83,11 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (appendToHistory)
+            {
+                ThrowIfHistoryUnsupported();
+            }
+
             if (!appendToHistory)
             {
                 var receivers = await connection.GetSubscriber()
@@ -190,6 +197,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            ThrowIfHistoryUnsupported();
             result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.ReadHistory,
@@ -358,7 +366,63 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
-        return Volatile.Read(ref _serverProblem) is { } problem ? throw new InvalidOperationException(problem) : connection;
+        if (Volatile.Read(ref _historyProblem) is null && connection.IsConnected)
+        {
+            CheckServerVersions(connection);
+        }
+
+        return connection;
+    }
+
+    private void ThrowIfHistoryUnsupported()
+    {
+        if (Volatile.Read(ref _historyProblem) is { Length: > 0 } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+    }
+
+    /// <summary>
+    /// The problem of RESP3 on a StackExchange.Redis that does not subscribe again after a reconnect, or null: before
+    /// 2.8.41 only a lost subscription connection made it send the subscriptions again, and under RESP3 they travel on
+    /// the interactive connection, so after any reconnect every channel would stay silent.
+    /// </summary>
+    internal static string? Resp3Problem(RedisProtocol? protocol, Version? clientVersion) =>
+        protocol == RedisProtocol.Resp3 && clientVersion is not null && clientVersion < MinimumResp3ClientVersion
+            ? $"RESP3 is in use with StackExchange.Redis {clientVersion.ToString(3)}, which does not subscribe again after a " +
+              $"reconnect under RESP3: after the next one, streams would receive nothing live. Use protocol=resp2, or " +
+              $"reference StackExchange.Redis {MinimumResp3ClientVersion.ToString(3)} or newer."
+            : null;
+
+    /// <summary>
+    /// Once connected: a Redis too old for history is a configuration error, said once here, not on every call; RESP3 on
+    /// a client that loses subscriptions at a reconnect is said once too.
+    /// </summary>
+    private void CheckServerVersions(IConnectionMultiplexer connection)
+    {
+        if (RedisServerFacts.Read(connection) is not { } facts)
+        {
+            return;
+        }
+
+        var clientVersion = Version.TryParse(
+            typeof(ConnectionMultiplexer).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version,
+            out var version) ? version : null;
+        var protocol = connection.GetServers().FirstOrDefault(server => server.IsConnected)?.Protocol;
+        if (Resp3Problem(protocol, clientVersion) is { } resp3)
+        {
+            LogResp3Unsupported(resp3);
+        }
+
+        var problem = facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints);
+        if (Interlocked.CompareExchange(ref _historyProblem, problem ?? string.Empty, null) is null)
+        {
+            LogConnectedTo(_connection.Endpoints, facts.ToString());
+            if (problem is not null)
+            {
+                LogHistoryUnsupported(problem);
+            }
+        }
     }
 
     private void Hook(IConnectionMultiplexer connection)
@@ -370,16 +434,6 @@ internal sealed partial class RedisSseBroker : ISseBroker
             if (connection.IsConnected)
             {
                 Interlocked.CompareExchange(ref _socketsAtStart, CountSockets(connection), -1);
-            }
-
-            if (RedisServerFacts.Read(connection) is { } facts)
-            {
-                LogConnectedTo(_connection.Endpoints, facts.ToString());
-                if (facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints) is { } problem)
-                {
-                    LogServerUnfit(problem);
-                    Volatile.Write(ref _serverProblem, problem);
-                }
             }
         }
     }
@@ -445,7 +499,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
     private partial void LogConnectedTo(string endpoints, string server);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
-    private partial void LogServerUnfit(string problem);
+    private partial void LogHistoryUnsupported(string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogResp3Unsupported(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);

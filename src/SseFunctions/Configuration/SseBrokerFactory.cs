@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Brokers;
 using SseFunctions.Diagnostics;
+using StackExchange.Redis;
 
 namespace SseFunctions.Configuration;
 
@@ -51,6 +52,21 @@ internal static class SseBrokerFactory
             FallbackSetting,
             PrimarySetting);
         return new InMemorySseBroker(options, TimeProvider.System);
+    }
+
+    /// <summary>The broker on the app's own multiplexer, which the app keeps owning.</summary>
+    public static ISseBroker CreateShared(
+        IConnectionMultiplexer connection,
+        SseOptions options,
+        SseMetrics metrics,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new RedisSseBroker(
+            new RedisConnection(connection, loggerFactory.CreateLogger<RedisConnection>()),
+            options,
+            metrics,
+            loggerFactory.CreateLogger<RedisSseBroker>());
     }
 
     /// <summary>The credential renewal the settings or the registrations ask for, or null to sign in with the URL's password.</summary>

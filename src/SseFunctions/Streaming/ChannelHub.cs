@@ -39,6 +39,9 @@ internal sealed partial class ChannelHub : IDisposable
     /// <summary>History read per channel and round trip while recovering, so that one read never grows with the gap.</summary>
     internal const int RecoveryPageSize = 500;
 
+    // Events per channel and page, and at most 1 MiB of them, so that a page of large events stays small too.
+    private static readonly HistoryLimit RecoveryPage = new(RecoveryPageSize, 1024 * 1024);
+
     /// <summary>
     /// How long a recovery may wait for Redis to come back and answer, before the hub gives up on the gap, tells the
     /// streams (<c>sse-missed</c>) and goes on live: StackExchange.Redis reconnects within a second or two of a
@@ -563,9 +566,8 @@ internal sealed partial class ChannelHub : IDisposable
         var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
         while (reads.Length > 0)
         {
-            var (entries, _, complete) = await MultiChannelHistory.ReadAsync(_broker, reads, CancellationToken.None, RecoveryPageSize)
-                .ConfigureAwait(false);
-            foreach (var (subscription, entry) in entries)
+            var page = await MultiChannelHistory.ReadPageAsync(_broker, reads, RecoveryPage, CancellationToken.None).ConfigureAwait(false);
+            foreach (var (subscription, entry) in page.Entries)
             {
                 if (SseFrameEncoder.TryDecode(entry.Envelope, int.MaxValue, out var frame, out _))
                 {
@@ -574,13 +576,12 @@ internal sealed partial class ChannelHub : IDisposable
                 }
             }
 
-            if (complete || entries.Count == 0)
+            if (page.Complete || page.Entries.Count == 0)
             {
                 break;
             }
 
-            var through = entries[^1].Entry.Position;
-            reads = [.. reads.Select(read => read with { After = read.After > through ? read.After : through })];
+            reads = [.. reads.Select(read => read with { After = read.After > page.Through ? read.After : page.Through })];
         }
 
         return missed;

@@ -22,7 +22,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string Url => $"redis://127.0.0.1:{Port}";
+    /// <summary>
+    /// The protocol the package speaks in this test run: <c>resp3</c> when <c>SSE_TEST_REDIS_PROTOCOL</c> says so
+    /// (eng/test.sh runs the Redis tests under both), else the client's default.
+    /// </summary>
+    public static string? Protocol => Environment.GetEnvironmentVariable("SSE_TEST_REDIS_PROTOCOL") is { Length: > 0 } protocol ? protocol : null;
+
+    public string Url => Protocol is { } protocol ? $"redis://127.0.0.1:{Port}?protocol={protocol}" : $"redis://127.0.0.1:{Port}";
 
     /// <param name="extraArguments">More <c>redis-server</c> arguments for the port it got (a cluster node's, an ACL user's).</param>
     public static async Task<RedisServer> StartAsync(Func<int, IEnumerable<string>>? extraArguments = null)

@@ -13,6 +13,7 @@ namespace SseFunctions.Tests.Integration;
 /// A Flask-SSE app and this package share one Redis: each must understand what the other publishes, and a payload that
 /// is no event must be ignored without harm.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class FlaskCompatibilityTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     public static TheoryData<string, string, string, string?, double?> FlaskEnvelopes => new()

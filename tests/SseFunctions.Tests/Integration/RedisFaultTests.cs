@@ -10,6 +10,7 @@ namespace SseFunctions.Tests.Integration;
 /// Redis going away: a publish fails within a bounded time with an error that says so, and open streams stay open
 /// with heartbeats and receive again once Redis is back. Each test has a redis-server of its own to kill.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class RedisFaultTests
 {
     private const string Password = "s3cret-Pa55word";
