@@ -147,7 +147,7 @@ internal sealed partial class ChannelHub : IDisposable
         catch (SseBrokerUnavailableException exception)
         {
             // Redis is away: the stream stays open, and the recovery that follows subscribes it once Redis is back.
-            LogSubscribeDeferred(exception, subscription.Channel);
+            LogSubscribeDeferred(exception, LogText.Escape(subscription.Channel));
             lock (_dispatchGate)
             {
                 subscription.SubscribeDeferred = true;
@@ -217,7 +217,7 @@ internal sealed partial class ChannelHub : IDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogUnsubscribeFailed(exception, inbox.Channel);
+            LogUnsubscribeFailed(exception, LogText.Escape(inbox.Channel));
         }
     }
 
@@ -266,7 +266,8 @@ internal sealed partial class ChannelHub : IDisposable
                 if (!SseFrameEncoder.TryDecode(payload, _options.MaxEventSize, out var frame, out var problem))
                 {
                     _metrics.EnvelopesRejected.Add(1);
-                    LogRejectedPayload(subscription.Channel, problem);
+                    // The problem may quote the payload (a JSON parser's message does), which whoever can publish on Redis chose.
+                    LogRejectedPayload(LogText.Escape(subscription.Channel), LogText.Escape(problem));
                     continue;
                 }
 
