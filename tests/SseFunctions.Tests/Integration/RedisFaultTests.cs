@@ -49,17 +49,18 @@ public sealed class RedisFaultTests
     public async Task A_publish_to_a_port_where_nothing_ever_listened_fails_within_a_bounded_time_saying_redis_is_unreachable()
     {
         var port = UnusedPort();
-        var clock = Stopwatch.StartNew();
         await using var host = await SseTestHost.StartAsync(
             $"redis://:{Password}@127.0.0.1:{port}",
             options => options.PublishTimeout = PublishTimeout,
             environment: "Production");
 
+        // The publish is what is bounded; the host's start-up is not timed, as it varies with the machine's load.
+        var clock = Stopwatch.StartNew();
         var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(
             () => host.Publisher.PublishAsync("nobody is there", channel: "nowhere"));
         clock.Stop();
 
-        Assert.True(clock.Elapsed < PublishTimeout + Margin, $"Start-up and the publish took {clock.Elapsed}.");
+        Assert.True(clock.Elapsed < PublishTimeout + Margin, $"The publish took {clock.Elapsed}.");
         AssertSaysRedisIsUnavailableWithoutPassword(exception, port);
         Assert.Contains("is unreachable", exception.Message, StringComparison.Ordinal);
     }
