@@ -50,6 +50,12 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A server for a free port the test chose, not started yet: a Redis that comes up after its clients, once the
+    /// test calls <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public static RedisServer NotStartedOn(int port) => new(port, []);
+
     /// <summary>Starts (again) on the same port; completes once the server accepts connections.</summary>
     public async Task StartAgainAsync()
     {

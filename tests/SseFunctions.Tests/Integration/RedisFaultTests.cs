@@ -66,6 +66,26 @@ public sealed class RedisFaultTests
     }
 
     [Fact]
+    public async Task A_failed_first_connect_is_tried_again_so_a_redis_that_comes_up_later_serves_the_same_host()
+    {
+        await using var server = RedisServer.NotStartedOn(UnusedPort());
+        await using var host = await SseTestHost.StartAsync(
+            server.Url,
+            options => options.PublishTimeout = PublishTimeout,
+            environment: "Production");
+        var channel = $"late-redis-{Guid.NewGuid():N}";
+        var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(
+            () => host.Publisher.PublishAsync("nobody is there yet", channel: channel));
+        AssertSaysRedisIsUnavailableWithoutPassword(exception, server.Port);
+
+        await server.StartAgainAsync();
+        await using var stream = await RawSseReader.OpenAsync(host.Client, $"/stream?channel={channel}");
+        var published = await PublishOnceRedisIsBackAsync(host, server, channel);
+
+        await stream.WaitUntilAsync(text => text.Contains($"data: {published}\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_publish_to_a_redis_that_stopped_answering_fails_after_the_publish_timeout_saying_so()
     {
         await using var server = await RedisServer.StartAsync();
