@@ -46,25 +46,31 @@ done
 mapfile -t test_projects < <(find tests -name '*.csproj' -exec grep -l '<IsTestProject>true</IsTestProject>' {} + | sort)
 rm -rf "$results"
 passed=0 failed=0 skipped_tests=0 runs_failed=0
-for project in "${test_projects[@]}"; do
-  name=$(basename "$project" .csproj)
-  echo "==> dotnet test $project"
-  dotnet test "$project" -c "$configuration" --no-build -nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" \
-    || runs_failed=$((runs_failed + 1))
 
-  trx="$results/$name.trx"
+# Adds one run's TRX counters to the totals; a run that left no TRX counts as a failure. Skipped tests are the ones
+# counted in total but not executed.
+tally() {
+  local name=$1 trx=$2 counters
   if [[ ! -f "$trx" ]]; then
-    echo "No test results for $project: the test run did not complete."
+    echo "No test results for $name: the test run did not complete."
     failed=$((failed + 1))
-    continue
+    return
   fi
 
   counters=$(grep -o '<Counters [^>]*>' "$trx")
   count() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
   passed=$((passed + $(count passed)))
   failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
-  skipped_tests=$((skipped_tests + $(count notExecuted)))
+  skipped_tests=$((skipped_tests + $(count total) - $(count executed)))
+}
+
+for project in "${test_projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  echo "==> dotnet test $project"
+  dotnet test "$project" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" \
+    || runs_failed=$((runs_failed + 1))
+  tally "$project" "$results/$name.trx"
 done
 
 # The Redis-backed tests again, on the newest StackExchange.Redis 3.x served here, under RESP2 and RESP3 (the package
@@ -79,17 +85,7 @@ if dotnet build tests/SseFunctions.Tests -c "$configuration" -nologo -clp:Errors
     SSE_TEST_REDIS_PROTOCOL=$protocol dotnet test "artifacts/redis-$redis_client/bin/SseFunctions.Tests/${configuration,,}/SseFunctions.Tests.dll" \
       --filter "Category=Redis" --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
       || runs_failed=$((runs_failed + 1))
-    trx="$results/$name.trx"
-    if [[ ! -f "$trx" ]]; then
-      echo "No test results for $name: the test run did not complete."
-      failed=$((failed + 1))
-      continue
-    fi
-
-    counters=$(grep -o '<Counters [^>]*>' "$trx")
-    passed=$((passed + $(count passed)))
-    failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
-    skipped_tests=$((skipped_tests + $(count notExecuted)))
+    tally "$name" "$results/$name.trx"
   done
 else
   echo "Building the tests against StackExchange.Redis $redis_client failed."
