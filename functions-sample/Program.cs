@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-// SseFunctions: the publisher and the stream, then [SseOutput] (after ConfigureFunctionsWebApplication, see UseSseOutput).
+// SseFunctions: the publisher and the stream, then [SseOutput].
 builder.Services.AddSse();
 builder.UseSseOutput();
 

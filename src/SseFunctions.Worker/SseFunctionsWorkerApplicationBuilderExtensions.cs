@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using SseFunctions.Output;
 using SseFunctions.Worker;
 
@@ -12,12 +12,15 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     /// <summary>
     /// Publishes what functions marked with <c>[SseOutput]</c> return: the return value for an attribute on the method,
     /// the property's value for an attribute on a property of the return type. Needs <c>builder.Services.AddSse()</c>.
+    /// Also signs in to Redis with a managed identity when the settings ask for it (<c>SSE_REDIS_URL__credential</c>).
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Call it after <c>ConfigureFunctionsWebApplication()</c>, so that this middleware runs inside the ASP.NET Core
-    /// integration's HTTP middleware: then an HTTP function's event is published before its response is written, and a
-    /// failed publish fails the request instead of following a response already sent.
+    /// The events are published as soon as the function returns, before its outputs are bound and before the ASP.NET Core
+    /// integration writes an HTTP function's response, so a failed publish fails the invocation (and the request). That
+    /// holds before or after <c>ConfigureFunctionsWebApplication()</c>; calling this method again changes nothing.
+    /// A middleware registered later must not replace the <c>IFunctionExecutor</c> in <c>FunctionContext.Features</c>
+    /// without running the one it finds there: such an invocation fails, naming the function, instead of publishing nothing.
     /// </para>
     /// <para>
     /// <c>[SseOutput]</c> is a plain attribute, not a Functions output binding: a binding would need an <c>sse</c> binding
@@ -37,7 +40,17 @@ public static class SseFunctionsWorkerApplicationBuilderExtensions
     public static IFunctionsWorkerApplicationBuilder UseSseOutput(this IFunctionsWorkerApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<SseOutputPublisher>();
+
+        // Only this method registers the publisher: a second call would run the middleware twice and publish every event twice.
+        if (builder.Services.Any(static service => service.ServiceType == typeof(SseOutputPublisher)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<SseOutputPublisher>();
+
+        // Azure Managed Redis by settings alone: SSE_REDIS_URL__credential = managedidentity (see AddSseEntraId).
+        builder.Services.AddSseEntraId();
         return builder.UseMiddleware<SseOutputMiddleware>();
     }
 }

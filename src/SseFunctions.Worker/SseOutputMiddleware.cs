@@ -26,12 +26,29 @@ internal sealed class SseOutputMiddleware(SseOutputPublisher outputs) : IFunctio
         }
 
         // FunctionExecutionMiddleware runs the executor set in the invocation's features, if any (Worker.Core 2.2.0 and later).
-        var executor = new ResultCapturingExecutor(
-            context.Features.Get<IFunctionExecutor>() ?? context.InstanceServices.GetRequiredService<IFunctionExecutor>());
+        var executor = new SseOutputExecutor(
+            context.Features.Get<IFunctionExecutor>() ?? context.InstanceServices.GetRequiredService<IFunctionExecutor>(),
+            outputs,
+            plan);
         context.Features.Set<IFunctionExecutor>(executor);
         await next(context).ConfigureAwait(false);
 
-        await outputs.PublishAsync(plan, executor.Result, context.CancellationToken).ConfigureAwait(false);
+        if (!executor.Ran)
+        {
+            // A middleware that ends the invocation early (refusing a request, say) leaves the executor in place: the
+            // function did not run, so there is nothing to publish. One that replaced it ran the function without us.
+            if (!ReferenceEquals(context.Features.Get<IFunctionExecutor>(), executor))
+            {
+                throw new InvalidOperationException(
+                    $"Function '{function.Name}': [SseOutput] published nothing because the function ran through another " +
+                    $"IFunctionExecutor ({context.Features.Get<IFunctionExecutor>()?.GetType().FullName ?? "none"}), set in " +
+                    "FunctionContext.Features by a middleware registered after UseSseOutput(). Let that executor run the one " +
+                    "it finds in the features, or register that middleware before UseSseOutput().");
+            }
+
+            return;
+        }
+
         var returnBindingType = function.OutputBindings.TryGetValue(ReturnBindingName, out var returnBinding) ? returnBinding.Type : null;
         if (SseOutputPlan.ClearsResult(returnBindingType))
         {

@@ -54,10 +54,24 @@ public sealed class SseOptions
     public int MaxEventSize { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// How many events may wait for one stream's client. A stream whose client reads too slowly to keep this queue from
-    /// filling is ended; the browser reconnects and catches up from history. Default 1024.
+    /// How many events may wait for one stream's client, counting those its writer took and has not written yet. A
+    /// stream whose client reads too slowly to keep this queue from filling is ended; the browser reconnects and catches
+    /// up from history. Default 1024.
     /// </summary>
     public int StreamQueueCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// The longest one write to a stream's client may take. A client that stopped reading fills the socket's buffers,
+    /// and the write after that waits for it: past this, the stream is ended and its connection cut, whether events were
+    /// waiting or only heartbeats. Default 30 seconds.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most streams one process keeps open; beyond it a stream request is answered 503 with <c>Retry-After</c>, so
+    /// that a load balancer sends it to another instance. Default <see langword="null"/>: no limit.
+    /// </summary>
+    public int? MaxOpenStreams { get; set; }
 
     /// <summary>
     /// Keeps recent events per channel in the broker so that a reconnecting browser gets what it missed.
@@ -70,6 +84,25 @@ public sealed class SseOptions
 
     /// <summary>How long an event stays in history. Default 1 hour.</summary>
     public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How much history a resuming stream reads at a time, in bytes of events (a page holds at least one event). The
+    /// stream writes a page and waits for its client to take it before it reads the next, so a client that does not
+    /// read holds about one page. Default 256 KiB.
+    /// </summary>
+    public int ReplayPageSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// The most history one resume replays, in bytes of events. Beyond it the stream sends <c>sse-missed</c> with reason
+    /// <c>expired</c>, as when history was trimmed, and goes on live. Default 16 MiB.
+    /// </summary>
+    public int MaxReplaySize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many history pages the process reads from the broker at once, for all resuming streams together; the others
+    /// wait their turn. It keeps a crowd of resumes from filling the Redis connection ahead of publishes. Default 4.
+    /// </summary>
+    public int MaxConcurrentHistoryReads { get; set; } = 4;
 
     /// <summary>The prefix of every Redis key the package writes (history streams and the id counter). Default <c>sse:</c>.</summary>
     public string KeyPrefix { get; set; } = "sse:";

@@ -35,7 +35,7 @@ public class FanOutBenchmarks
     private readonly CancellationTokenSource _baselineAborted = new();
     private ServiceProvider _services = null!;
     private ChannelHub _hub = null!;
-    private SseConnection[] _connections = null!;
+    private StreamQueue[] _connections = null!;
     private Action<byte[]> _dispatch = null!;
     private Channel<byte[]>[] _baselineQueues = null!;
 
@@ -47,10 +47,10 @@ public class FanOutBenchmarks
         var metrics = new SseMetrics(_services.GetRequiredService<IMeterFactory>());
         var broker = new InMemorySseBroker(options, TimeProvider.System);
         _hub = new ChannelHub(broker, options, metrics, NullLogger<ChannelHub>.Instance);
-        _connections = new SseConnection[Streams];
+        _connections = new StreamQueue[Streams];
         for (var i = 0; i < Streams; i++)
         {
-            _connections[i] = new SseConnection(options.StreamQueueCapacity, long.MaxValue, 0);
+            _connections[i] = new StreamQueue(options.StreamQueueCapacity, long.MaxValue, 0);
             await _hub.JoinAsync(Channel, _connections[i]);
             _waits[i] = _connections[i].WaitToReadAsync();
         }

@@ -9,4 +9,7 @@ namespace SseFunctions.Brokers;
 /// The last position assigned on any channel when the read was made: every event of the channel up to it is in the
 /// read (or in the gap), and any later one was published after the read.
 /// </param>
-internal sealed record HistoryRead(IReadOnlyList<HistoryEntry> Entries, HistoryGap Gap, EventPosition Last);
+/// <param name="More">
+/// The read stopped at its <see cref="HistoryLimit"/>: more retained events follow the last of <paramref name="Entries"/>.
+/// </param>
+internal sealed record HistoryRead(IReadOnlyList<HistoryEntry> Entries, HistoryGap Gap, EventPosition Last, bool More = false);

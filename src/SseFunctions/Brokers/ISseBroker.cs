@@ -41,10 +41,10 @@ internal interface ISseBroker : IAsyncDisposable
     Task<bool> WaitUntilSubscriptionsLiveAsync(TimeSpan timeout);
 
     /// <summary>
-    /// The events of a channel's history after a position, oldest first, at most <paramref name="maxCount"/>, and
-    /// whether any were lost before them.
+    /// The events of a channel's history after a position, oldest first, up to <paramref name="limit"/>, and whether any
+    /// were lost before them.
     /// </summary>
-    Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken);
+    Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken);
 
     /// <summary>The last position assigned on any channel, or <see cref="EventPosition.Zero"/> when none was.</summary>
     Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken);

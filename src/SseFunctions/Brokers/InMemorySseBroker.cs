@@ -94,7 +94,7 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
 
     public Task<bool> WaitUntilSubscriptionsLiveAsync(TimeSpan timeout) => Task.FromResult(true);
 
-    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -111,7 +111,7 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
             }
 
             history.Trim(timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), options);
-            var read = history.ReadAfter(after, maxCount, _lastPosition);
+            var read = history.ReadAfter(after, limit, _lastPosition);
             return Task.FromResult(unknown ? read with { Gap = HistoryGap.Unknown } : read);
         }
     }
@@ -157,10 +157,29 @@ internal sealed class InMemorySseBroker(SseOptions options, TimeProvider timePro
             }
         }
 
-        public HistoryRead ReadAfter(EventPosition after, int maxCount, EventPosition last)
+        public HistoryRead ReadAfter(EventPosition after, HistoryLimit limit, EventPosition last)
         {
-            var entries = _entries.Select(item => item.Entry).Where(entry => entry.Position > after).Take(maxCount).ToList();
-            return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None, last);
+            var entries = new List<HistoryEntry>();
+            var bytes = 0L;
+            var more = false;
+            foreach (var (entry, _) in _entries)
+            {
+                if (entry.Position <= after)
+                {
+                    continue;
+                }
+
+                if (entries.Count > 0 && (entries.Count == limit.Events || bytes + entry.Envelope.Length > limit.Bytes))
+                {
+                    more = true;
+                    break;
+                }
+
+                entries.Add(entry);
+                bytes += entry.Envelope.Length;
+            }
+
+            return new HistoryRead(entries, _maxDeleted > after ? HistoryGap.Expired : HistoryGap.None, last, more);
         }
     }
 

@@ -11,37 +11,42 @@ namespace SseFunctions.Brokers;
 internal static class MultiChannelHistory
 {
     /// <summary>
-    /// Reads each channel after its own position, all at once, at most <paramref name="maxCountPerChannel"/> events
-    /// each; <typeparamref name="TKey"/> tags where each entry came from. <c>Complete</c> is false when a channel had
-    /// more: the entries then end where that channel's page ended, and the caller reads on after the last one.
+    /// Reads one page: each channel after its own position, at most <paramref name="limit"/> each, all at once. A
+    /// channel whose read stopped at the limit ends the page at its last event, since the others' events after it may
+    /// come before that channel's next ones.
     /// </summary>
-    public static async Task<(List<(TKey Key, HistoryEntry Entry)> Entries, HistoryGap Gap, bool Complete)> ReadAsync<TKey>(
+    public static async Task<HistoryPage<TKey>> ReadPageAsync<TKey>(
         ISseBroker broker,
         IEnumerable<(TKey Key, string Channel, EventPosition After)> reads,
-        CancellationToken cancellationToken,
-        int maxCountPerChannel = int.MaxValue)
+        HistoryLimit limit,
+        CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(reads.Select(async read =>
-            (read.Key, Read: await broker.ReadHistoryAsync(read.Channel, read.After, maxCountPerChannel, cancellationToken).ConfigureAwait(false))))
+            (read.Key, Read: await broker.ReadHistoryAsync(read.Channel, read.After, limit, cancellationToken).ConfigureAwait(false))))
             .ConfigureAwait(false);
 
         var entries = new List<(TKey Key, HistoryEntry Entry)>();
         var gap = HistoryGap.None;
-        var complete = true;
-        EventPosition? cut = null;
+        EventPosition? last = null;
         foreach (var (key, read) in results)
         {
-            // A full page may have more after it: nothing past its last entry is known yet for this channel.
-            var full = read.Entries.Count >= maxCountPerChannel;
-            complete &= !full;
-            var end = full ? read.Entries[^1].Position : read.Last;
-            cut = cut is { } earlier && earlier < end ? earlier : end;
+            last = last is { } earlier && earlier < read.Last ? earlier : read.Last;
             gap = read.Gap > gap ? read.Gap : gap;
             entries.AddRange(read.Entries.Select(entry => (key, entry)));
         }
 
-        entries.RemoveAll(item => item.Entry.Position > cut);
+        // A page that stopped at the limit may have more after it: nothing past its last entry is known yet for its channel.
+        var through = last ?? EventPosition.Zero;
+        foreach (var (_, read) in results)
+        {
+            if (read.More && read.Entries.Count > 0 && read.Entries[^1].Position < through)
+            {
+                through = read.Entries[^1].Position;
+            }
+        }
+
+        entries.RemoveAll(item => item.Entry.Position > through);
         entries.Sort(static (left, right) => left.Entry.Position.CompareTo(right.Entry.Position));
-        return (entries, gap, complete);
+        return new HistoryPage<TKey>(entries, gap, through, Complete: through == (last ?? EventPosition.Zero));
     }
 }

@@ -11,6 +11,7 @@ namespace SseFunctions.Brokers;
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
     private readonly ConfigurationOptions? _configuration;
+    private readonly RedisCredentialRenewal? _signIn;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private Task<IConnectionMultiplexer>? _connecting;
@@ -23,10 +24,14 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         Endpoints = Describe(shared.GetEndPoints());
     }
 
-    /// <summary>Creates a multiplexer from the settings when first needed; the package owns it.</summary>
-    public RedisConnection(ConfigurationOptions configuration, ILogger logger)
+    /// <summary>
+    /// Creates a multiplexer from the settings when first needed; the package owns it. <paramref name="signIn"/>, when
+    /// given, signs it in with a credential that expires (Microsoft Entra ID) instead of the settings' password.
+    /// </summary>
+    public RedisConnection(ConfigurationOptions configuration, ILogger logger, RedisCredentialRenewal? signIn = null)
     {
         _configuration = configuration;
+        _signIn = signIn;
         _logger = logger;
         Endpoints = Describe([.. configuration.EndPoints]);
     }
@@ -52,6 +57,11 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_signIn is not null)
+        {
+            await _signIn.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_configuration is not null && Current is { } owned)
         {
             await owned.CloseAsync().ConfigureAwait(false);
@@ -68,8 +78,16 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
     {
+        // A credential that cannot be had fails this attempt; the next call tries again.
+        var renewing = _signIn is not null && await _signIn.ApplyAsync(configuration, CancellationToken.None).ConfigureAwait(false);
+
         // AbortOnConnectFail is off: this returns even while Redis is down, and the multiplexer keeps reconnecting.
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        if (renewing)
+        {
+            _signIn!.Start(connection);
+        }
+
         if (!connection.IsConnected)
         {
             LogRedisUnreachableAtStart(Endpoints);

@@ -5,8 +5,9 @@ namespace SseFunctions.Brokers;
 /// the live event and the history always agree on its id and order.
 /// </summary>
 /// <remarks>
-/// Every key a script touches is named in KEYS, but they are several keys of different hash slots, so Redis Cluster is
-/// not supported.
+/// Every key a script touches is named in KEYS and shares one hash slot (<see cref="RedisKeyLayout"/>), so the scripts
+/// run on a single Redis, a Redis Cluster and behind Azure Managed Redis's proxy alike. The event itself goes out by a
+/// classic PUBLISH on the channel's own name, which a cluster forwards to every node, where Flask-SSE apps listen too.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -52,24 +53,40 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS[1] last position, KEYS[2] the channel's history stream, KEYS[3] first position; ARGV[1] read after this
-    /// position, ARGV[2] at most this many entries. Returns { now in ms, last position or '', first position or '', stream exists 0/1, newest trimmed
-    /// position or '', entries }.
+    /// position, ARGV[2] most events, ARGV[3] most bytes of events (at least one event is returned). Returns { now in ms,
+    /// last position or '', first position or '', stream exists 0/1, newest trimmed position or '', entries, more 0/1 }.
     /// </summary>
     /// <remarks>
     /// <c>max-deleted-entry-id</c> (Redis 7) names the newest event ever trimmed: if it is after the position asked
-    /// for, the reader missed events. XRANGE's exclusive start <c>(</c> needs Redis 6.2.
+    /// for, the reader missed events. XRANGE's exclusive start <c>(</c> needs Redis 6.2. Entries are read eight at a
+    /// time until the page is full, so a page of large events copies a few of them more than it returns, not a whole
+    /// history: Redis runs one script at a time, and publishes wait behind it. The byte limit keeps a page of large
+    /// events from filling the connection that publishes share.
     /// </remarks>
     public const string ReadHistory = """
         local t = redis.call('TIME')
         local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
         local last = redis.call('GET', KEYS[1]) or ''
         local first = redis.call('GET', KEYS[3]) or ''
-        if redis.call('EXISTS', KEYS[2]) == 0 then return { now, last, first, 0, '', {} } end
+        if redis.call('EXISTS', KEYS[2]) == 0 then return { now, last, first, 0, '', {}, 0 } end
         local info = redis.call('XINFO', 'STREAM', KEYS[2])
         local maxDeleted = ''
         for i = 1, #info, 2 do
           if info[i] == 'max-deleted-entry-id' then maxDeleted = info[i + 1] end
         end
-        return { now, last, first, 1, maxDeleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) }
+        local maxEvents, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
+        local page, bytes, more, start = {}, 0, 0, '(' .. ARGV[1]
+        repeat
+          local read = redis.call('XRANGE', KEYS[2], start, '+', 'COUNT', 8)
+          for _, entry in ipairs(read) do
+            local size = #entry[2][2]
+            if #page > 0 and (#page == maxEvents or bytes + size > maxBytes) then more = 1; break end
+            page[#page + 1] = entry
+            bytes = bytes + size
+          end
+          if more == 1 or #read < 8 then break end
+          start = '(' .. read[#read][1]
+        until false
+        return { now, last, first, 1, maxDeleted, page, more }
         """;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
 using SseFunctions.Events;
@@ -23,17 +24,20 @@ namespace SseFunctions.Brokers;
 internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly Version MinimumResp3ClientVersion = new(2, 8, 41);
 
     private readonly RedisConnection _connection;
     private readonly SseOptions _options;
     private readonly SseMetrics _metrics;
     private readonly ILogger<RedisSseBroker> _logger;
-    private readonly RedisKey _lastPositionKey;
-    private readonly RedisKey _firstPositionKey;
+    private readonly RedisKeyLayout _keys;
     private readonly ConcurrentDictionary<RedisChannelInbox, byte> _inboxes = new();
 
     // The multiplexer whose events are hooked, and its socket count when it was first connected (the generation's zero).
     private IConnectionMultiplexer? _hooked;
+
+    // Null until the connected servers were checked; empty when history can be served (or is off).
+    private string? _historyProblem;
     private long _socketsAtStart = -1;
 
     public RedisSseBroker(RedisConnection connection, SseOptions options, SseMetrics metrics, ILogger<RedisSseBroker> logger)
@@ -42,8 +46,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _lastPositionKey = options.KeyPrefix + "last-id";
-        _firstPositionKey = options.KeyPrefix + "first-id";
+        _keys = new RedisKeyLayout(options.KeyPrefix);
         if (connection.Current is { } shared)
         {
             Hook(shared);
@@ -80,6 +83,11 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (appendToHistory)
+            {
+                ThrowIfHistoryUnsupported();
+            }
+
             if (!appendToHistory)
             {
                 var receivers = await connection.GetSubscriber()
@@ -92,11 +100,18 @@ internal sealed partial class RedisSseBroker : ISseBroker
             var result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
                     RedisScripts.PublishWithHistory,
-                    [_lastPositionKey, HistoryKey(channel), _firstPositionKey],
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
                     [channel, envelope, _options.HistoryMaxLength, (long)_options.HistoryMaxAge.TotalMilliseconds])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             var parts = (RedisResult[])result!;
+            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, _options.PublishTimeout).ConfigureAwait(false);
+            if (unconfirmed is not null)
+            {
+                throw new SseBrokerUnavailableException(
+                    $"The event was published, but {unconfirmed}; a failover now could lose it from history. Publishing it again may deliver it twice.");
+            }
+
             return new PublishReceipt((long)parts[1], (string)parts[0]!);
         }
         catch (Exception exception) when (Translate(exception, RedisOperation.Publish) is { } translated)
@@ -176,14 +191,18 @@ internal sealed partial class RedisSseBroker : ISseBroker
         return false;
     }
 
-    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public async Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            ThrowIfHistoryUnsupported();
             result = await connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisScripts.ReadHistory, [_lastPositionKey, HistoryKey(channel), _firstPositionKey], [after.ToString(), maxCount])
+                .ScriptEvaluateAsync(
+                    RedisScripts.ReadHistory,
+                    [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
+                    [after.ToString(), limit.Events, limit.Bytes])
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -228,7 +247,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             }
         }
 
-        return new HistoryRead(entries, gap, last);
+        return new HistoryRead(entries, gap, last, More: (long)parts[6] == 1);
     }
 
     public async Task<EventPosition> GetLastPositionAsync(CancellationToken cancellationToken)
@@ -236,7 +255,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var last = await connection.GetDatabase().StringGetAsync(_lastPositionKey)
+            var last = await connection.GetDatabase().StringGetAsync(_keys.LastPosition)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
             return EventPosition.TryParse((string?)last, out var position) ? position : EventPosition.Zero;
@@ -289,8 +308,6 @@ internal sealed partial class RedisSseBroker : ISseBroker
         }
     }
 
-    private RedisKey HistoryKey(string channel) => _options.KeyPrefix + "history:" + channel;
-
     /// <summary>
     /// The one place Redis's failures become the package's: null for what is no Redis failure (a bug, a cancellation),
     /// which then propagates as it is.
@@ -332,6 +349,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
                     || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
                     || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
                     || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+
+                    // A cluster whose slot has no primary for a moment (a failover under way), or migrating the slot.
+                    || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+                    || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
                 => new SseBrokerUnavailableException(unreachable, exception),
             _ => null,
         };
@@ -345,7 +366,63 @@ internal sealed partial class RedisSseBroker : ISseBroker
             Hook(connection);
         }
 
+        if (Volatile.Read(ref _historyProblem) is null && connection.IsConnected)
+        {
+            CheckServerVersions(connection);
+        }
+
         return connection;
+    }
+
+    private void ThrowIfHistoryUnsupported()
+    {
+        if (Volatile.Read(ref _historyProblem) is { Length: > 0 } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+    }
+
+    /// <summary>
+    /// The problem of RESP3 on a StackExchange.Redis that does not subscribe again after a reconnect, or null: before
+    /// 2.8.41 only a lost subscription connection made it send the subscriptions again, and under RESP3 they travel on
+    /// the interactive connection, so after any reconnect every channel would stay silent.
+    /// </summary>
+    internal static string? Resp3Problem(RedisProtocol? protocol, Version? clientVersion) =>
+        protocol == RedisProtocol.Resp3 && clientVersion is not null && clientVersion < MinimumResp3ClientVersion
+            ? $"RESP3 is in use with StackExchange.Redis {clientVersion.ToString(3)}, which does not subscribe again after a " +
+              $"reconnect under RESP3: after the next one, streams would receive nothing live. Use protocol=resp2, or " +
+              $"reference StackExchange.Redis {MinimumResp3ClientVersion.ToString(3)} or newer."
+            : null;
+
+    /// <summary>
+    /// Once connected: a Redis too old for history is a configuration error, said once here, not on every call; RESP3 on
+    /// a client that loses subscriptions at a reconnect is said once too.
+    /// </summary>
+    private void CheckServerVersions(IConnectionMultiplexer connection)
+    {
+        if (RedisServerFacts.Read(connection) is not { } facts)
+        {
+            return;
+        }
+
+        var clientVersion = Version.TryParse(
+            typeof(ConnectionMultiplexer).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version,
+            out var version) ? version : null;
+        var protocol = connection.GetServers().FirstOrDefault(server => server.IsConnected)?.Protocol;
+        if (Resp3Problem(protocol, clientVersion) is { } resp3)
+        {
+            LogResp3Unsupported(resp3);
+        }
+
+        var problem = facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints);
+        if (Interlocked.CompareExchange(ref _historyProblem, problem ?? string.Empty, null) is null)
+        {
+            LogConnectedTo(_connection.Endpoints, facts.ToString());
+            if (problem is not null)
+            {
+                LogHistoryUnsupported(problem);
+            }
+        }
     }
 
     private void Hook(IConnectionMultiplexer connection)
@@ -417,6 +494,15 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {Endpoints} is back.")]
     private partial void LogConnectionRestored(string connectionType, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SseFunctions is connected to {Endpoints}: {Server}.")]
+    private partial void LogConnectedTo(string endpoints, string server);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogHistoryUnsupported(string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private partial void LogResp3Unsupported(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);

@@ -58,15 +58,13 @@ internal static class RedisUrlParser
 
             if (user.Length > 0 && !user.Equals("default", StringComparison.Ordinal))
             {
-                throw Invalid(
-                    settingName,
-                    $"it names the ACL user '{user}', and the Redis client this package is built on (StackExchange.Redis 1.x) " +
-                    "can only authenticate as the default user; use a password of the default user");
+                options.User = user;
             }
 
             options.Password = password;
         }
 
+        ApplyQuery(settingName, uri.Query, options);
         var path = uri.AbsolutePath.Trim('/');
         if (path.Length > 0)
         {
@@ -80,6 +78,31 @@ internal static class RedisUrlParser
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// <c>?protocol=resp3</c> (or <c>3</c>, <c>resp2</c>, <c>2</c>), as redis-py spells it: RESP3 carries pub/sub on the
+    /// interactive connection, so one socket per server serves both. Nothing else is read from the query.
+    /// </summary>
+    private static void ApplyQuery(string settingName, string query, ConfigurationOptions options)
+    {
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = pair.IndexOf('=', StringComparison.Ordinal) is var equals and >= 0
+                ? (pair[..equals], Uri.UnescapeDataString(pair[(equals + 1)..]))
+                : (pair, string.Empty);
+            if (!key.Equals("protocol", StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid(settingName, $"its query names '{Uri.UnescapeDataString(key)}', and only 'protocol' (resp2 or resp3) is understood");
+            }
+
+            options.Protocol = value.ToUpperInvariant() switch
+            {
+                "2" or "RESP2" => RedisProtocol.Resp2,
+                "3" or "RESP3" => RedisProtocol.Resp3,
+                _ => throw Invalid(settingName, "its protocol is neither resp2 nor resp3"),
+            };
+        }
     }
 
     private static ConfigurationOptions ParseConnectionString(string settingName, string value)
@@ -104,7 +127,7 @@ internal static class RedisUrlParser
     }
 
     private static InvalidOperationException Invalid(string settingName, string reason) =>
-        new($"The setting {settingName} is malformed: {reason}. Expected redis://[[user]:password@]host[:port][/db], " +
+        new($"The setting {settingName} is malformed: {reason}. Expected redis://[[user]:password@]host[:port][/db][?protocol=resp3], " +
             "rediss://… for TLS, or a StackExchange.Redis connection string such as " +
             "'name.redis.cache.windows.net:6380,password=…,ssl=True,abortConnect=False'.");
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Brokers;
 using SseFunctions.Diagnostics;
+using StackExchange.Redis;
 
 namespace SseFunctions.Configuration;
 
@@ -20,14 +21,17 @@ internal static class SseBrokerFactory
         IConfiguration configuration,
         IHostEnvironment environment,
         SseMetrics metrics,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        ISseRedisCredentialProvider? credentials,
+        TimeProvider time)
     {
         var (settingName, url) = FindRedisUrl(options, configuration);
         if (url is not null)
         {
             var redis = RedisUrlParser.Parse(settingName, url, options.ConnectTimeout);
+            var signIn = SignIn(configuration.GetSection(settingName), credentials, time, loggerFactory);
             return new RedisSseBroker(
-                new RedisConnection(redis, loggerFactory.CreateLogger<RedisConnection>()),
+                new RedisConnection(redis, loggerFactory.CreateLogger<RedisConnection>(), signIn),
                 options,
                 metrics,
                 loggerFactory.CreateLogger<RedisSseBroker>());
@@ -48,6 +52,38 @@ internal static class SseBrokerFactory
             FallbackSetting,
             PrimarySetting);
         return new InMemorySseBroker(options, TimeProvider.System);
+    }
+
+    /// <summary>The broker on the app's own multiplexer, which the app keeps owning.</summary>
+    public static ISseBroker CreateShared(
+        IConnectionMultiplexer connection,
+        SseOptions options,
+        SseMetrics metrics,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new RedisSseBroker(
+            new RedisConnection(connection, loggerFactory.CreateLogger<RedisConnection>()),
+            options,
+            metrics,
+            loggerFactory.CreateLogger<RedisSseBroker>());
+    }
+
+    /// <summary>The credential renewal the settings or the registrations ask for, or null to sign in with the URL's password.</summary>
+    private static RedisCredentialRenewal? SignIn(IConfigurationSection connection, ISseRedisCredentialProvider? credentials, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        if (credentials is null)
+        {
+            var kind = connection["credential"];
+            return string.IsNullOrWhiteSpace(kind)
+                ? null
+                : throw new InvalidOperationException(
+                    $"The setting {connection.Path.Replace(":", "__", StringComparison.Ordinal)}__credential is '{kind}', but nothing in this app " +
+                    "signs in to Redis with Microsoft Entra ID: reference the SseFunctions.EntraId package and call " +
+                    "services.AddSseEntraId() (an Azure Functions app gets both from SseFunctions.Worker's UseSseOutput()).");
+        }
+
+        return new RedisCredentialRenewal(credentials, connection, time, loggerFactory.CreateLogger<RedisCredentialRenewal>());
     }
 
     private static (string SettingName, string? Url) FindRedisUrl(SseOptions options, IConfiguration configuration)

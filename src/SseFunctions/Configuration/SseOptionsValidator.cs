@@ -17,6 +17,22 @@ internal sealed class SseOptionsValidator : IValidateOptions<SseOptions>
         AtLeastOne(failures, nameof(SseOptions.MaxChannelNameLength), options.MaxChannelNameLength);
         AtLeastOne(failures, nameof(SseOptions.StreamQueueCapacity), options.StreamQueueCapacity);
         AtLeastOne(failures, nameof(SseOptions.HistoryMaxLength), options.HistoryMaxLength);
+        Positive(failures, nameof(SseOptions.WriteTimeout), options.WriteTimeout);
+        AtLeastOne(failures, nameof(SseOptions.MaxConcurrentHistoryReads), options.MaxConcurrentHistoryReads);
+        if (options.MaxOpenStreams < 1)
+        {
+            failures.Add($"Sse:MaxOpenStreams must be at least 1, or unset for no limit; it is {options.MaxOpenStreams}.");
+        }
+
+        if (options.ReplayPageSize < 1024)
+        {
+            failures.Add($"Sse:ReplayPageSize must be at least 1024 bytes; it is {options.ReplayPageSize}.");
+        }
+
+        if (options.MaxReplaySize < options.ReplayPageSize)
+        {
+            failures.Add($"Sse:MaxReplaySize must be at least Sse:ReplayPageSize ({options.ReplayPageSize} bytes); it is {options.MaxReplaySize}.");
+        }
         if (options.MaxEventSize < 64)
         {
             failures.Add($"Sse:MaxEventSize must be at least 64 bytes; it is {options.MaxEventSize}.");
@@ -36,6 +52,11 @@ internal sealed class SseOptionsValidator : IValidateOptions<SseOptions>
         if (string.IsNullOrEmpty(options.KeyPrefix))
         {
             failures.Add("Sse:KeyPrefix must not be empty: it keeps the package's Redis keys apart from the application's.");
+        }
+        else if (options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            // The prefix becomes the keys' hash tag {prefix}, which keeps them in one Redis Cluster slot.
+            failures.Add("Sse:KeyPrefix must not contain '{' or '}': the package makes it the hash tag of its Redis keys.");
         }
 
         if (options.JsonSerializerOptions is null)

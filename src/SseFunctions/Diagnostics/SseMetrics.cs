@@ -16,9 +16,10 @@ internal sealed class SseMetrics
         EventsPublished = meter.CreateCounter<long>("sse.events.published", "{event}", "Events published by this process.");
         EventsDelivered = meter.CreateCounter<long>("sse.events.delivered", "{event}", "Events written to streams, replayed ones included.");
         EventsReplayed = meter.CreateCounter<long>("sse.events.replayed", "{event}", "Events written from history when a stream resumed.");
-        StreamsEndedSlow = meter.CreateCounter<long>("sse.streams.ended_slow", "{stream}", "Streams ended because their client read too slowly.");
+        StreamsEndedSlow = meter.CreateCounter<long>("sse.streams.ended_slow", "{stream}", "Streams ended because their client read too slowly (their queue filled, or a write to it stalled past Sse:WriteTimeout).");
         ResumeMisses = meter.CreateCounter<long>("sse.resume.misses", "{stream}", "Resumes that could not be served in full from history.");
         RedisReconnects = meter.CreateCounter<long>("sse.redis.reconnects", "{reconnect}", "Times the Redis subscription came back after a loss.");
+        StreamsRefused = meter.CreateCounter<long>("sse.streams.refused", "{stream}", "Stream requests answered 503 because Sse:MaxOpenStreams streams were open.");
         EnvelopesRejected = meter.CreateCounter<long>("sse.envelopes.rejected", "{message}", "Messages on a channel that were not events and were ignored.");
     }
 
@@ -37,4 +38,6 @@ internal sealed class SseMetrics
     public Counter<long> RedisReconnects { get; }
 
     public Counter<long> EnvelopesRejected { get; }
+
+    public Counter<long> StreamsRefused { get; }
 }

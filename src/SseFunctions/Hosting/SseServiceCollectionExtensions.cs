@@ -24,6 +24,31 @@ public static class SseServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSse(this IServiceCollection services) => services.AddSse(static _ => { });
 
+    /// <summary>
+    /// Registers SseFunctions on the app's own Redis connection, so that the process keeps one multiplexer for caching,
+    /// SignalR and events alike: <paramref name="connection"/> resolves it, for example
+    /// <c>sp =&gt; sp.GetRequiredService&lt;IConnectionMultiplexer&gt;()</c> for the one Aspire's <c>AddRedisClient</c>
+    /// registers. The Redis URL settings are then not read, and the package never disposes the multiplexer. Give it
+    /// <c>abortConnect=false</c> and <c>BacklogPolicy.FailFast</c> as the package's own has, so that a publish while
+    /// Redis is away fails at once as not published rather than waiting in the client's backlog.
+    /// </summary>
+    public static IServiceCollection AddSse(
+        this IServiceCollection services,
+        Func<IServiceProvider, StackExchange.Redis.IConnectionMultiplexer> connection,
+        Action<SseOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(connection);
+
+        // Registered first, so that the settings' broker (a TryAdd) stays out.
+        services.TryAddSingleton(provider => SseBrokerFactory.CreateShared(
+            connection(provider),
+            provider.GetRequiredService<SseOptions>(),
+            provider.GetRequiredService<SseMetrics>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+        return services.AddSse(configure ?? (static _ => { }));
+    }
+
     /// <summary>Registers SseFunctions as <see cref="AddSse(IServiceCollection)"/> does; <paramref name="configure"/> wins over settings.</summary>
     public static IServiceCollection AddSse(this IServiceCollection services, Action<SseOptions> configure)
     {
@@ -44,7 +69,9 @@ public static class SseServiceCollectionExtensions
             provider.GetRequiredService<IConfiguration>(),
             provider.GetRequiredService<IHostEnvironment>(),
             provider.GetRequiredService<SseMetrics>(),
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetService<ISseRedisCredentialProvider>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ChannelHub>();
         services.TryAddSingleton<StreamSupervisor>();
         services.TryAddSingleton<SseStreamHandler>();

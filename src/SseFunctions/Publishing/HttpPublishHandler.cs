@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SseFunctions.Publishing;
 
@@ -9,8 +11,16 @@ namespace SseFunctions.Publishing;
 /// Publishes the event a request body describes (<see cref="PublishRequest"/>) and says how it went, for a publish
 /// endpoint such as the functions sample's <c>POST /api/publish</c>.
 /// </summary>
-internal static class HttpPublishHandler
+internal static partial class HttpPublishHandler
 {
+    /// <summary>
+    /// What a client is told when the broker failed: never the exception's text, which names the Redis host and port.
+    /// The log has it.
+    /// </summary>
+    public const string UnavailableProblem =
+        "The event broker (Redis) is unreachable or did not answer within Sse:PublishTimeout. The event was not acknowledged: " +
+        "it may or may not be delivered. Try again shortly; the server's log names the cause.";
+
     public static async Task<SsePublishResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var services = request.HttpContext.RequestServices;
@@ -55,9 +65,15 @@ internal static class HttpPublishHandler
         }
         catch (SseBrokerUnavailableException exception)
         {
-            return new SsePublishResult(StatusCodes.Status503ServiceUnavailable, subscribers: null, exception.Message);
+            LogUnavailable(
+                services.GetService<ILoggerFactory>()?.CreateLogger(typeof(HttpPublishHandler)) ?? NullLogger.Instance,
+                exception);
+            return new SsePublishResult(StatusCodes.Status503ServiceUnavailable, subscribers: null, UnavailableProblem);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A publish request was answered 503: the broker is unavailable.")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception);
 
     private static SsePublishResult TooLarge(long limit) => new(
         StatusCodes.Status413PayloadTooLarge,

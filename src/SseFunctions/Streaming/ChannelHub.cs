@@ -39,6 +39,9 @@ internal sealed partial class ChannelHub : IDisposable
     /// <summary>History read per channel and round trip while recovering, so that one read never grows with the gap.</summary>
     internal const int RecoveryPageSize = 500;
 
+    // Events per channel and page, and at most 1 MiB of them, so that a page of large events stays small too.
+    private static readonly HistoryLimit RecoveryPage = new(RecoveryPageSize, 1024 * 1024);
+
     /// <summary>
     /// How long a recovery may wait for Redis to come back and answer, before the hub gives up on the gap, tells the
     /// streams (<c>sse-missed</c>) and goes on live: StackExchange.Redis reconnects within a second or two of a
@@ -84,7 +87,7 @@ internal sealed partial class ChannelHub : IDisposable
     }
 
     /// <summary>Adds a stream to a channel, subscribing it first when it is new; completes once the channel is live.</summary>
-    public async Task<ChannelSubscription> JoinAsync(string channel, SseConnection connection)
+    public async Task<ChannelSubscription> JoinAsync(string channel, StreamQueue connection)
     {
         ChannelSubscription subscription;
         lock (_subscriptionsGate)
@@ -113,7 +116,7 @@ internal sealed partial class ChannelHub : IDisposable
     }
 
     /// <summary>Removes a stream; the last one to leave a channel unsubscribes it.</summary>
-    public void Leave(ChannelSubscription subscription, SseConnection connection)
+    public void Leave(ChannelSubscription subscription, StreamQueue connection)
     {
         lock (_subscriptionsGate)
         {
@@ -144,7 +147,7 @@ internal sealed partial class ChannelHub : IDisposable
         catch (SseBrokerUnavailableException exception)
         {
             // Redis is away: the stream stays open, and the recovery that follows subscribes it once Redis is back.
-            LogSubscribeDeferred(exception, subscription.Channel);
+            LogSubscribeDeferred(exception, LogText.Escape(subscription.Channel));
             lock (_dispatchGate)
             {
                 subscription.SubscribeDeferred = true;
@@ -214,7 +217,7 @@ internal sealed partial class ChannelHub : IDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogUnsubscribeFailed(exception, inbox.Channel);
+            LogUnsubscribeFailed(exception, LogText.Escape(inbox.Channel));
         }
     }
 
@@ -263,7 +266,8 @@ internal sealed partial class ChannelHub : IDisposable
                 if (!SseFrameEncoder.TryDecode(payload, _options.MaxEventSize, out var frame, out var problem))
                 {
                     _metrics.EnvelopesRejected.Add(1);
-                    LogRejectedPayload(subscription.Channel, problem);
+                    // The problem may quote the payload (a JSON parser's message does), which whoever can publish on Redis chose.
+                    LogRejectedPayload(LogText.Escape(subscription.Channel), LogText.Escape(problem));
                     continue;
                 }
 
@@ -563,9 +567,8 @@ internal sealed partial class ChannelHub : IDisposable
         var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
         while (reads.Length > 0)
         {
-            var (entries, _, complete) = await MultiChannelHistory.ReadAsync(_broker, reads, CancellationToken.None, RecoveryPageSize)
-                .ConfigureAwait(false);
-            foreach (var (subscription, entry) in entries)
+            var page = await MultiChannelHistory.ReadPageAsync(_broker, reads, RecoveryPage, CancellationToken.None).ConfigureAwait(false);
+            foreach (var (subscription, entry) in page.Entries)
             {
                 if (SseFrameEncoder.TryDecode(entry.Envelope, int.MaxValue, out var frame, out _))
                 {
@@ -574,13 +577,12 @@ internal sealed partial class ChannelHub : IDisposable
                 }
             }
 
-            if (complete || entries.Count == 0)
+            if (page.Complete || page.Entries.Count == 0)
             {
                 break;
             }
 
-            var through = entries[^1].Entry.Position;
-            reads = [.. reads.Select(read => read with { After = read.After > through ? read.After : through })];
+            reads = [.. reads.Select(read => read with { After = read.After > page.Through ? read.After : page.Through })];
         }
 
         return missed;

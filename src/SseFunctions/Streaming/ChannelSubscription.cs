@@ -10,12 +10,12 @@ namespace SseFunctions.Streaming;
 /// </summary>
 internal sealed class ChannelSubscription(string channel)
 {
-    private SseConnection[] _listeners = [];
+    private StreamQueue[] _listeners = [];
     private IChannelInbox? _inbox;
 
     public string Channel { get; } = channel;
 
-    public SseConnection[] Listeners => Volatile.Read(ref _listeners);
+    public StreamQueue[] Listeners => Volatile.Read(ref _listeners);
 
     /// <summary>The broker's inbox of this channel once subscribed; null until then.</summary>
     public IChannelInbox? Inbox
@@ -40,10 +40,10 @@ internal sealed class ChannelSubscription(string channel)
     public Queue<SseFrame> Pending { get; } = new();
 
     /// <summary>Changed only under the hub's lock.</summary>
-    public void Add(SseConnection connection) => Volatile.Write(ref _listeners, [.. _listeners, connection]);
+    public void Add(StreamQueue connection) => Volatile.Write(ref _listeners, [.. _listeners, connection]);
 
     /// <summary>Changed only under the hub's lock; returns how many listeners remain.</summary>
-    public int Remove(SseConnection connection)
+    public int Remove(StreamQueue connection)
     {
         var remaining = Array.FindAll(_listeners, listener => !ReferenceEquals(listener, connection));
         Volatile.Write(ref _listeners, remaining);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,10 @@ namespace SseFunctions.Streaming;
 /// subscribes, opens the response, replays history after <c>Last-Event-ID</c>, then writes queued frames with one flush
 /// per batch until the client leaves, the stream's deadline passes or the application stops.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The history-read gate is never disposed: a stream may still release it while the host shuts down, and it holds no wait handle.")]
 internal sealed partial class SseStreamHandler(
     ChannelHub hub,
     StreamSupervisor supervisor,
@@ -33,9 +38,20 @@ internal sealed partial class SseStreamHandler(
     // Frames up to this size are copied into the response's current block; larger ones are written across blocks.
     private const int SmallFrame = 2048;
 
+    // The writer flushes after this much, so a stream whose client does not read holds at most about this in its
+    // response (Kestrel's own buffer is 64 KiB), whatever its queue holds.
+    private const int BatchBytes = 64 * 1024;
+
+    // The most events of one replay page, for all its channels together: small events make pages of this many.
+    private const int ReplayPageEvents = 256;
+
     private readonly byte[] _opening = options.ReconnectInterval is { } retry
         ? [.. OpeningComment, .. System.Text.Encoding.UTF8.GetBytes($"retry: {(long)retry.TotalMilliseconds}\n\n")]
         : OpeningComment;
+
+    // History reads of every resuming stream share the Redis connection with publishes: a few at a time keep the
+    // publishes' wait behind them short, and each holds the gate for one page's read only, never while its client reads.
+    private readonly SemaphoreSlim _historyReads = new(options.MaxConcurrentHistoryReads, options.MaxConcurrentHistoryReads);
 
     public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -58,8 +74,14 @@ internal sealed partial class SseStreamHandler(
             }
         }
 
-        var connection = supervisor.Open();
-        if (connection is null)
+        var stream = supervisor.Open(context.Abort, out var full);
+        if (full)
+        {
+            await RefuseFullAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (stream is null)
         {
             // Stopping: an empty stream makes the browser reconnect (to another instance) instead of giving up on an error status.
             await OpenResponseAsync(context, context.RequestAborted).ConfigureAwait(false);
@@ -70,45 +92,52 @@ internal sealed partial class SseStreamHandler(
         metrics.OpenStreams.Add(1);
         // Registered once per stream rather than linked into a new token source or passed to every wait: thousands
         // of idle streams each keep this, and the writer waits thousands of times a second under load.
-        using var aborted = context.RequestAborted.UnsafeRegister(static state => ((SseConnection)state!).Abort(), connection);
-        using var cancelled = cancellationToken.UnsafeRegister(static state => ((SseConnection)state!).Abort(), connection);
-        var stop = connection.Stopping;
+        using var aborted = context.RequestAborted.UnsafeRegister(static state => ((StreamQueue)state!).Abort(), stream);
+        using var cancelled = cancellationToken.UnsafeRegister(static state => ((StreamQueue)state!).Abort(), stream);
+        var stop = stream.Stopping;
         try
         {
             foreach (var channel in request.Channels)
             {
-                subscriptions.Add(await hub.JoinAsync(channel, connection).ConfigureAwait(false));
+                subscriptions.Add(await hub.JoinAsync(channel, stream).ConfigureAwait(false));
             }
 
             await OpenResponseAsync(context, stop).ConfigureAwait(false);
-            var lastWritten = await ReplayAsync(context, request, stop).ConfigureAwait(false);
-            await WriteLiveAsync(context, connection, lastWritten, stop).ConfigureAwait(false);
+            var lastWritten = await ReplayAsync(context, stream, request, stop).ConfigureAwait(false);
+            await WriteLiveAsync(context, stream, lastWritten, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The client left, the host cancelled the invocation, or the stream was ended as slow.
+            // The client left, the host cancelled the invocation, or the stream was ended as slow or cut as stalled (its
+            // token is cancelled before its connection is cut, so the write the cut ends throws this too).
         }
         finally
         {
             foreach (var subscription in subscriptions)
             {
-                hub.Leave(subscription, connection);
+                hub.Leave(subscription, stream);
             }
 
-            supervisor.Close(connection);
-            var channels = string.Join(',', request.Channels);
-            if (connection.EndReason == StreamEndReason.Slow)
+            supervisor.Close(stream);
+            var channels = LogText.Escape(string.Join(',', request.Channels));
+            switch (stream.EndReason)
             {
-                // Logged before counted, so that whoever sees the count also finds the log.
-                LogSlowStream(channels, options.StreamQueueCapacity);
-                metrics.StreamsEndedSlow.Add(1);
+                case StreamEndReason.Slow:
+                    // Logged before counted, so that whoever sees the count also finds the log.
+                    LogSlowStream(channels, options.StreamQueueCapacity);
+                    metrics.StreamsEndedSlow.Add(1);
 
-                // Its socket is backed up, so no orderly end would reach it: cut the connection.
-                context.Abort();
+                    // Its socket is backed up, so no orderly end would reach it: cut the connection.
+                    context.Abort();
+                    break;
+                case StreamEndReason.Stalled:
+                    LogStalledStream(channels, options.WriteTimeout.TotalSeconds);
+                    metrics.StreamsEndedSlow.Add(1);
+                    break;
             }
 
             metrics.OpenStreams.Add(-1);
-            LogStreamEnded(channels, connection.EndReason);
+            LogStreamEnded(channels, stream.EndReason);
         }
     }
 
@@ -117,6 +146,20 @@ internal sealed partial class SseStreamHandler(
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task RefuseFullAsync(HttpContext context)
+    {
+        // Counted, not logged: a crowd of refusals would flood the log just when the process is busiest.
+        metrics.StreamsRefused.Add(1);
+        var retryAfter = Math.Max(1, (int)Math.Ceiling((options.ReconnectInterval ?? TimeSpan.Zero).TotalSeconds));
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        await RefuseAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"This server has as many streams open as it is allowed ({options.MaxOpenStreams}, Sse:MaxOpenStreams). Try again in {retryAfter} s; another instance may have room.")).ConfigureAwait(false);
     }
 
     private async Task OpenResponseAsync(HttpContext context, CancellationToken cancellationToken)
@@ -138,10 +181,13 @@ internal sealed partial class SseStreamHandler(
     }
 
     /// <summary>
-    /// Writes what the client missed, oldest first; returns the last position it now has, after which live frames are
-    /// new to it. The stream subscribed before this reads, so every event not replayed arrives live.
+    /// Writes what the client missed, oldest first, a page at a time, and returns the last position it now has, after
+    /// which live frames are new to it. The stream subscribed before this reads, so every event not replayed arrives
+    /// live; a page is read only once the client took the one before (the flush completed), so a client that does not
+    /// read holds one page and its queue. Past <see cref="SseOptions.MaxReplaySize"/>, the client is told it missed the
+    /// rest, as when history was trimmed.
     /// </summary>
-    private async Task<EventPosition> ReplayAsync(HttpContext context, StreamRequest request, CancellationToken cancellationToken)
+    private async Task<EventPosition> ReplayAsync(HttpContext context, StreamQueue stream, StreamRequest request, CancellationToken cancellationToken)
     {
         if (request.LastEventId is null || !options.HistoryEnabled)
         {
@@ -150,73 +196,130 @@ internal sealed partial class SseStreamHandler(
 
         if (!EventPosition.TryParse(request.LastEventId, out var after))
         {
-            await SignalMissedAsync(context, request.LastEventId, "unknown", cancellationToken).ConfigureAwait(false);
+            await SignalMissedAsync(context, stream, request.LastEventId, "unknown", cancellationToken).ConfigureAwait(false);
             return EventPosition.Zero;
         }
 
-        List<(string Channel, HistoryEntry Entry)> entries;
-        HistoryGap gap;
-        try
-        {
-            (entries, gap, _) = await MultiChannelHistory.ReadAsync(
-                broker,
-                request.Channels.Select(channel => (channel, channel, after)),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (SseBrokerUnavailableException exception)
-        {
-            LogReplayUnavailable(exception);
-            await SignalMissedAsync(context, request.LastEventId, "unavailable", cancellationToken).ConfigureAwait(false);
-            return after;
-        }
-
-        if (gap != HistoryGap.None)
-        {
-            await SignalMissedAsync(context, request.LastEventId, gap == HistoryGap.Expired ? "expired" : "unknown", cancellationToken).ConfigureAwait(false);
-        }
-
+        var channels = request.Channels.Count;
+        var limit = new HistoryLimit(Math.Max(1, ReplayPageEvents / channels), Math.Max(1, options.ReplayPageSize / channels));
         var body = context.Response.BodyWriter;
-
-        // An unknown id is none of ours: live events must not be measured against it.
-        var lastWritten = gap == HistoryGap.Unknown ? EventPosition.Zero : after;
-        var replayed = 0;
-        foreach (var (_, entry) in entries)
+        var lastWritten = after;
+        var cursor = after;
+        var signalled = false;
+        var replayedBytes = 0L;
+        for (var first = true; ; first = false)
         {
-            if (entry.Position > lastWritten && SseFrameEncoder.TryDecode(entry.Envelope, options.MaxEventSize, out var frame, out _))
+            HistoryPage<string> page;
+            await _historyReads.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
+                page = await MultiChannelHistory.ReadPageAsync(
+                    broker,
+                    request.Channels.Select(channel => (channel, channel, cursor)),
+                    limit,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (SseBrokerUnavailableException exception)
+            {
+                LogReplayUnavailable(exception);
+                await SignalMissedAsync(context, stream, request.LastEventId, "unavailable", cancellationToken).ConfigureAwait(false);
+                return lastWritten;
+            }
+            finally
+            {
+                _historyReads.Release();
+            }
+
+            if (page.Gap != HistoryGap.None && !signalled)
+            {
+                signalled = true;
+                await SignalMissedAsync(context, stream, request.LastEventId, page.Gap == HistoryGap.Expired ? "expired" : "unknown", cancellationToken).ConfigureAwait(false);
+
+                // An unknown id is none of ours: live events must not be measured against it.
+                if (first && page.Gap == HistoryGap.Unknown)
+                {
+                    lastWritten = EventPosition.Zero;
+                }
+            }
+
+            var replayed = 0;
+            var bounded = false;
+            foreach (var (_, entry) in page.Entries)
+            {
+                if (entry.Position <= lastWritten || !SseFrameEncoder.TryDecode(entry.Envelope, options.MaxEventSize, out var frame, out _))
+                {
+                    continue;
+                }
+
+                replayedBytes += entry.Envelope.Length;
+                if (replayedBytes > options.MaxReplaySize)
+                {
+                    bounded = true;
+                    break;
+                }
+
                 body.Write(frame.Bytes);
                 lastWritten = entry.Position;
                 replayed++;
             }
-        }
 
-        if (replayed > 0)
-        {
-            await body.FlushAsync(cancellationToken).ConfigureAwait(false);
-            metrics.EventsReplayed.Add(replayed);
-            metrics.EventsDelivered.Add(replayed);
-        }
+            if (replayed > 0)
+            {
+                metrics.EventsReplayed.Add(replayed);
+                metrics.EventsDelivered.Add(replayed);
+                await FlushAsync(body, stream, cancellationToken).ConfigureAwait(false);
+            }
 
-        return lastWritten;
+            if (bounded)
+            {
+                LogReplayBounded(LogText.Escape(request.LastEventId), options.MaxReplaySize);
+                if (!signalled)
+                {
+                    await SignalMissedAsync(context, stream, request.LastEventId, "expired", cancellationToken).ConfigureAwait(false);
+                }
+
+                return lastWritten;
+            }
+
+            if (page.Complete)
+            {
+                return lastWritten;
+            }
+
+            cursor = page.Through;
+        }
     }
 
-    private async Task SignalMissedAsync(HttpContext context, string lastEventId, string reason, CancellationToken cancellationToken)
+    private async Task SignalMissedAsync(HttpContext context, StreamQueue stream, string lastEventId, string reason, CancellationToken cancellationToken)
     {
         metrics.ResumeMisses.Add(1);
-        LogResumeMissed(lastEventId, reason);
+        LogResumeMissed(LogText.Escape(lastEventId), reason);
+
+        // JSON escapes every control character: the client's id cannot break the frame either.
         var data = JsonSerializer.Serialize(new MissedSignal(lastEventId, reason), SseJsonContext.Default.MissedSignal);
         context.Response.BodyWriter.Write(SseFrameEncoder.EncodeControl(MissedEventType, data, retry: null));
-        await context.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(context.Response.BodyWriter, stream, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteLiveAsync(HttpContext context, SseConnection connection, EventPosition lastWritten, CancellationToken cancellationToken)
+    /// <summary>A flush the supervisor watches: one that a client which stopped reading holds past the write timeout is cut.</summary>
+    private async Task FlushAsync(PipeWriter body, StreamQueue stream, CancellationToken cancellationToken)
+    {
+        stream.BeginWrite(timeProvider.GetTimestamp());
+        await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        stream.EndWrite(timeProvider.GetTimestamp());
+    }
+
+    private async Task WriteLiveAsync(HttpContext context, StreamQueue connection, EventPosition lastWritten, CancellationToken cancellationToken)
     {
         var body = context.Response.BodyWriter;
         while (await connection.WaitToReadAsync().ConfigureAwait(false))
         {
             var delivered = WriteQueued(body, connection, ref lastWritten);
+
+            // Not through FlushAsync: this loop's own state machine carries the wait, allocating nothing per batch.
+            connection.BeginWrite(timeProvider.GetTimestamp());
             var flushed = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
-            connection.MarkActivity(timeProvider.GetTimestamp());
+            connection.EndWrite(timeProvider.GetTimestamp());
             if (delivered > 0)
             {
                 metrics.EventsDelivered.Add(delivered);
@@ -230,15 +333,17 @@ internal sealed partial class SseStreamHandler(
     }
 
     /// <summary>
-    /// Copies every queued frame into the response, asking it for buffer space once per block rather than once per
-    /// frame (each request takes the server's lock); returns how many events, heartbeats aside, were written.
+    /// Copies queued frames into the response, up to <see cref="BatchBytes"/>, asking it for buffer space once per block
+    /// rather than once per frame (each request takes the server's lock); returns how many events, heartbeats aside,
+    /// were written. What is left stays queued for the next batch, after a flush.
     /// </summary>
-    private static int WriteQueued(PipeWriter body, SseConnection connection, ref EventPosition lastWritten)
+    private static int WriteQueued(PipeWriter body, StreamQueue connection, ref EventPosition lastWritten)
     {
         var delivered = 0;
         var buffer = Span<byte>.Empty;
         var used = 0;
-        while (connection.TryRead(out var frame))
+        var batched = 0;
+        while (batched < BatchBytes && connection.TryRead(out var frame))
         {
             if (frame.Position is { } position)
             {
@@ -252,6 +357,7 @@ internal sealed partial class SseStreamHandler(
             }
 
             var bytes = frame.Bytes;
+            batched += bytes.Length;
             if (bytes.Length > buffer.Length - used)
             {
                 body.Advance(used);
@@ -286,6 +392,12 @@ internal sealed partial class SseStreamHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ended a stream on '{Channels}': its client read too slowly and {Capacity} events were waiting (Sse:StreamQueueCapacity). It reconnects and catches up from history.")]
     private partial void LogSlowStream(string channels, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended a stream on '{Channels}': a write to its client did not complete within {Seconds} s (Sse:WriteTimeout), so it stopped reading; its connection was cut.")]
+    private partial void LogStalledStream(string channels, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A stream resuming after '{LastEventId}' replayed {MaxReplaySize} bytes of history (Sse:MaxReplaySize) and goes on live; it was sent the sse-missed event for the rest.")]
+    private partial void LogReplayBounded(string lastEventId, int maxReplaySize);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream on '{Channels}' ended ({Reason}).")]
     private partial void LogStreamEnded(string channels, StreamEndReason reason);

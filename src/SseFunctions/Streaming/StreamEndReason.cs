@@ -14,4 +14,7 @@ internal enum StreamEndReason
 
     /// <summary>Its client read too slowly and its queue filled.</summary>
     Slow,
+
+    /// <summary>A write to its client did not complete within <see cref="SseOptions.WriteTimeout"/>: the client stopped reading.</summary>
+    Stalled,
 }

@@ -4,97 +4,121 @@ namespace SseFunctions.Streaming;
 
 /// <summary>
 /// One timer for every open stream, instead of one per stream: it queues a heartbeat on streams that have been silent
-/// for the heartbeat interval, ends streams that reached their deadline, and ends them all when the application stops.
+/// for the heartbeat interval, ends streams that reached their deadline, cuts streams whose writer is stuck in a write,
+/// and ends them all when the application stops.
 /// </summary>
 internal sealed class StreamSupervisor : IDisposable
 {
+    // A stream told to end gets this long (or the write timeout, if shorter) to finish writing before it is cut.
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(5);
+
     private readonly SseOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
-    private readonly HashSet<SseConnection> _connections = [];
+    private readonly HashSet<StreamQueue> _streams = [];
     private readonly ITimer _timer;
     private readonly long _heartbeatTicks;
+    private readonly long _writeTimeoutTicks;
+    private readonly long _endGraceTicks;
     private bool _stopping;
 
     public StreamSupervisor(SseOptions options, TimeProvider timeProvider)
     {
         _options = options;
         _timeProvider = timeProvider;
-        _heartbeatTicks = (long)(options.HeartbeatInterval.TotalSeconds * timeProvider.TimestampFrequency);
+        _heartbeatTicks = Ticks(options.HeartbeatInterval);
+        _writeTimeoutTicks = Ticks(options.WriteTimeout);
+        _endGraceTicks = Ticks(options.WriteTimeout < EndGrace ? options.WriteTimeout : EndGrace);
 
         // A quarter of the heartbeat interval (at most a second) keeps heartbeats and deadlines within that of their time.
         var period = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, options.HeartbeatInterval.Ticks / 4));
         _timer = timeProvider.CreateTimer(_ => Sweep(), null, period, period);
     }
 
-    /// <summary>Creates a stream's connection with its own deadline, spread by the jitter; null once the application stops.</summary>
-    public SseConnection? Open()
+    /// <summary>
+    /// Creates a stream's queue with its own deadline, spread by the jitter; null once the application stops, or when
+    /// <see cref="SseOptions.MaxOpenStreams"/> streams are open (<paramref name="full"/>).
+    /// </summary>
+    public StreamQueue? Open(Action? abortTransport, out bool full)
     {
         var now = _timeProvider.GetTimestamp();
         var jitter = _options.MaxStreamDurationJitter.Ticks > 0
             ? TimeSpan.FromTicks(Random.Shared.NextInt64(_options.MaxStreamDurationJitter.Ticks))
             : TimeSpan.Zero;
-        var lifetime = _options.MaxStreamDuration - jitter;
-        var deadline = now + (long)(lifetime.TotalSeconds * _timeProvider.TimestampFrequency);
-        var connection = new SseConnection(_options.StreamQueueCapacity, deadline, now);
+        var deadline = now + Ticks(_options.MaxStreamDuration - jitter);
+        var stream = new StreamQueue(_options.StreamQueueCapacity, deadline, now, abortTransport);
         lock (_gate)
         {
-            if (_stopping)
+            full = !_stopping && _streams.Count >= _options.MaxOpenStreams;
+            if (_stopping || full)
             {
                 return null;
             }
 
-            _connections.Add(connection);
+            _streams.Add(stream);
         }
 
-        return connection;
+        return stream;
     }
 
-    public void Close(SseConnection connection)
+    public void Close(StreamQueue stream)
     {
         lock (_gate)
         {
-            _connections.Remove(connection);
+            _streams.Remove(stream);
         }
     }
 
     /// <summary>Ends every stream gracefully and refuses new ones: the application is stopping.</summary>
     public void Stop()
     {
-        SseConnection[] connections;
+        StreamQueue[] streams;
         lock (_gate)
         {
             _stopping = true;
-            connections = [.. _connections];
+            streams = [.. _streams];
         }
 
-        foreach (var connection in connections)
+        var now = _timeProvider.GetTimestamp();
+        foreach (var stream in streams)
         {
-            connection.End(StreamEndReason.Shutdown);
+            stream.End(StreamEndReason.Shutdown, now);
         }
     }
 
     public void Dispose() => _timer.Dispose();
 
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _timeProvider.TimestampFrequency);
+
     private void Sweep()
     {
-        SseConnection[] connections;
+        StreamQueue[] streams;
         lock (_gate)
         {
-            connections = [.. _connections];
+            streams = [.. _streams];
         }
 
         var now = _timeProvider.GetTimestamp();
-        foreach (var connection in connections)
+        foreach (var stream in streams)
         {
-            if (now >= connection.Deadline)
+            if (now - stream.WriteStartedAt >= _writeTimeoutTicks)
             {
-                connection.End(StreamEndReason.MaxDuration);
+                // Its client stopped reading, and the socket's buffers are full: whatever it was sent next would wait too.
+                stream.Cut(StreamEndReason.Stalled);
             }
-            else if (now - connection.LastActivity >= _heartbeatTicks)
+            else if (now - stream.EndedAt >= _endGraceTicks)
             {
-                connection.MarkActivity(now);
-                connection.TryEnqueue(SseFrame.Heartbeat);
+                // Told to end, but still writing what was queued, too slowly for the grace.
+                stream.Cut(StreamEndReason.Stalled);
+            }
+            else if (now >= stream.Deadline)
+            {
+                stream.End(StreamEndReason.MaxDuration, now);
+            }
+            else if (now - stream.LastActivity >= _heartbeatTicks)
+            {
+                stream.MarkActivity(now);
+                stream.TryEnqueue(SseFrame.Heartbeat);
             }
         }
     }

@@ -80,12 +80,31 @@ public sealed class RedisUrlParserTests
     }
 
     [Fact]
-    public void An_ACL_user_is_refused_without_echoing_the_password()
+    public void An_ACL_user_and_its_password_are_used()
     {
-        var exception = Assert.Throws<InvalidOperationException>(() => Parse($"redis://alice:{Secret}@h"));
+        var options = Parse($"redis://alice:{Secret}@h");
 
-        Assert.StartsWith($"The setting {Setting} is malformed", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("ACL user 'alice'", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("alice", options.User);
+        Assert.Equal(Secret, options.Password);
+    }
+
+    [Theory]
+    [InlineData("redis://h?protocol=resp3", RedisProtocol.Resp3)]
+    [InlineData("redis://h/1?protocol=3", RedisProtocol.Resp3)]
+    [InlineData("redis://h?protocol=RESP2", RedisProtocol.Resp2)]
+    public void A_URL_protocol_is_used(string url, RedisProtocol protocol)
+    {
+        Assert.Equal(protocol, Parse(url).Protocol);
+    }
+
+    [Theory]
+    [InlineData($"redis://:{Secret}@h?protocol=4", "neither resp2 nor resp3")]
+    [InlineData($"redis://:{Secret}@h?timeout=5", "only 'protocol'")]
+    public void A_URL_query_other_than_the_protocol_is_refused_without_echoing_the_password(string url, string reason)
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => Parse(url));
+
+        Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, exception.Message, StringComparison.Ordinal);
     }
 

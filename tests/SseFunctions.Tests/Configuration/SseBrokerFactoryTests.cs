@@ -130,6 +130,8 @@ public sealed class SseBrokerFactoryTests : IDisposable
             configuration,
             hostEnvironment,
             new SseMetrics(_services.GetRequiredService<IMeterFactory>()),
-            _loggerFactory);
+            _loggerFactory,
+            credentials: null,
+            TimeProvider.System);
     }
 }

@@ -26,6 +26,11 @@ public sealed class SseOptionsValidatorTests
     [InlineData("MaxStreamDurationJitter", "must be zero or more and less than Sse:MaxStreamDuration")]
     [InlineData("ReconnectInterval", "must be zero or more")]
     [InlineData("KeyPrefix", "must not be empty")]
+    [InlineData("WriteTimeout", "must be more than zero")]
+    [InlineData("MaxOpenStreams", "must be at least 1, or unset for no limit")]
+    [InlineData("ReplayPageSize", "must be at least 1024 bytes")]
+    [InlineData("MaxReplaySize", "must be at least Sse:ReplayPageSize")]
+    [InlineData("MaxConcurrentHistoryReads", "must be at least 1")]
     [InlineData("JsonSerializerOptions", "must not be null")]
     public void Each_rule_names_its_setting(string setting, string rule)
     {
@@ -72,6 +77,10 @@ public sealed class SseOptionsValidatorTests
             MaxStreamDurationJitter = TimeSpan.Zero,
             ReconnectInterval = TimeSpan.Zero,
             HeartbeatInterval = TimeSpan.FromTicks(1),
+            MaxOpenStreams = 1,
+            ReplayPageSize = 1024,
+            MaxReplaySize = 1024,
+            MaxConcurrentHistoryReads = 1,
         };
 
         Assert.True(new SseOptionsValidator().Validate(null, options).Succeeded);
@@ -86,6 +95,16 @@ public sealed class SseOptionsValidatorTests
         var failure = Assert.Single(new SseOptionsValidator().Validate(null, options).Failures!);
 
         Assert.StartsWith("Sse:MaxStreamDurationJitter ", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("app{1}:")]
+    [InlineData("}")]
+    public void A_key_prefix_with_braces_is_refused_since_it_becomes_the_hash_tag(string prefix)
+    {
+        var failure = Assert.Single(new SseOptionsValidator().Validate(null, new SseOptions { KeyPrefix = prefix }).Failures!);
+
+        Assert.Equal("Sse:KeyPrefix must not contain '{' or '}': the package makes it the hash tag of its Redis keys.", failure);
     }
 
     [Fact]
@@ -119,6 +138,9 @@ public sealed class SseOptionsValidatorTests
                 break;
             case nameof(SseOptions.MaxStreamDurationJitter):
                 Set(options, setting, "00:15:00");
+                break;
+            case nameof(SseOptions.MaxOpenStreams):
+                Set(options, setting, "0");
                 break;
             default:
                 Set(options, setting, typeof(SseOptions).GetProperty(setting)!.PropertyType == typeof(int) ? "0" : "00:00:00");

@@ -24,6 +24,6 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception)));
+            entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception));
     }
 }

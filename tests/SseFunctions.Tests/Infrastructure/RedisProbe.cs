@@ -11,7 +11,8 @@ public sealed class RedisProbe : IAsyncDisposable
 
     public static async Task<RedisProbe> ConnectAsync(RedisServer server)
     {
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, ClientName = "test-probe", AllowAdmin = true };
+        // RESP2 whatever the client's default (RESP3 from 3.x): the probe reads replies the same way in every test run.
+        var options = new ConfigurationOptions { AbortOnConnectFail = false, ClientName = "test-probe", AllowAdmin = true, Protocol = RedisProtocol.Resp2 };
         options.EndPoints.Add("127.0.0.1", server.Port);
         return new RedisProbe(await ConnectionMultiplexer.ConnectAsync(options));
     }

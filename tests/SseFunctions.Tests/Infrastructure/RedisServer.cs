@@ -11,19 +11,32 @@ namespace SseFunctions.Tests.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, IReadOnlyList<string> extraArguments)
+    {
+        Port = port;
+        _extraArguments = extraArguments;
+    }
 
     public int Port { get; }
 
-    public string Url => $"redis://127.0.0.1:{Port}";
+    /// <summary>
+    /// The protocol the package speaks in this test run: <c>resp3</c> when <c>SSE_TEST_REDIS_PROTOCOL</c> says so
+    /// (eng/test.sh runs the Redis tests under both), else the client's default.
+    /// </summary>
+    public static string? Protocol => Environment.GetEnvironmentVariable("SSE_TEST_REDIS_PROTOCOL") is { Length: > 0 } protocol ? protocol : null;
 
-    public static async Task<RedisServer> StartAsync()
+    public string Url => Protocol is { } protocol ? $"redis://127.0.0.1:{Port}?protocol={protocol}" : $"redis://127.0.0.1:{Port}";
+
+    /// <param name="extraArguments">More <c>redis-server</c> arguments for the port it got (a cluster node's, an ACL user's).</param>
+    public static async Task<RedisServer> StartAsync(Func<int, IEnumerable<string>>? extraArguments = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(FreePort());
+            var port = FreePort();
+            var server = new RedisServer(port, [.. extraArguments?.Invoke(port) ?? []]);
             try
             {
                 await server.StartAgainAsync();
@@ -36,6 +49,12 @@ public sealed class RedisServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// A server for a free port the test chose, not started yet: a Redis that comes up after its clients, once the
+    /// test calls <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public static RedisServer NotStartedOn(int port) => new(port, []);
 
     /// <summary>Starts (again) on the same port; completes once the server accepts connections.</summary>
     public async Task StartAgainAsync()
@@ -50,7 +69,7 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", string.Empty, "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice",
-                 })
+                 }.Concat(_extraArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }

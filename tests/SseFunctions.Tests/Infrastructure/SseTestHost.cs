@@ -32,12 +32,16 @@ public sealed class SseTestHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>Starts a host; <paramref name="redisUrl"/> null means the in-memory broker (Development).</summary>
+    /// <summary>
+    /// Starts a host; <paramref name="redisUrl"/> null means the in-memory broker (Development). <paramref name="build"/>
+    /// adds to the app's builder (a logger provider, say) before it is built.
+    /// </summary>
     public static async Task<SseTestHost> StartAsync(
         string? redisUrl,
         Action<SseOptions>? configure = null,
         Action<WebApplication>? map = null,
-        string environment = "Development")
+        string environment = "Development",
+        Action<WebApplicationBuilder>? build = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -48,6 +52,7 @@ public sealed class SseTestHost : IAsyncDisposable
         builder.Configuration["REDIS_URL"] = string.Empty;
 
         builder.Services.AddSse(options => configure?.Invoke(options));
+        build?.Invoke(builder);
         var app = builder.Build();
         app.MapSse("/stream");
         map?.Invoke(app);

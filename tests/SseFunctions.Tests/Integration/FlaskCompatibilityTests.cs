@@ -13,6 +13,7 @@ namespace SseFunctions.Tests.Integration;
 /// A Flask-SSE app and this package share one Redis: each must understand what the other publishes, and a payload that
 /// is no event must be ignored without harm.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class FlaskCompatibilityTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     public static TheoryData<string, string, string, string?, double?> FlaskEnvelopes => new()
@@ -140,9 +141,9 @@ public sealed class FlaskCompatibilityTests(RedisFixture redis) : IClassFixture<
         public static async Task<RawRedisListener> StartAsync(RedisServer server, string channel)
         {
             var listener = new RawRedisListener(await RedisProbe.ConnectAsync(server));
-            await listener._probe.Database.Multiplexer.GetSubscriber().SubscribeAsync(
-                new RedisChannel(channel, RedisChannel.PatternMode.Literal),
-                (_, message) => listener._messages.Writer.TryWrite(message!));
+            // The ordered queue, as a Flask-SSE stream reads one socket in order: a handler subscription runs concurrently.
+            var messages = await listener._probe.Database.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+            messages.OnMessage(message => listener._messages.Writer.TryWrite(message.Message!));
             return listener;
         }
 

@@ -3,6 +3,7 @@ using SseFunctions.Tests.Infrastructure;
 namespace SseFunctions.Tests.Integration;
 
 /// <summary>The fan-out tests over a real redis-server.</summary>
+[Trait("Category", "Redis")]
 public sealed class RedisFanOutTests(RedisFixture redis) : FanOutTests, IClassFixture<RedisFixture>
 {
     protected override Task<SseTestHost> StartHostAsync(Action<SseOptions>? configure = null) =>

@@ -10,6 +10,7 @@ namespace SseFunctions.Tests.Integration;
 /// Redis going away: a publish fails within a bounded time with an error that says so, and open streams stay open
 /// with heartbeats and receive again once Redis is back. Each test has a redis-server of its own to kill.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class RedisFaultTests
 {
     private const string Password = "s3cret-Pa55word";
@@ -48,19 +49,40 @@ public sealed class RedisFaultTests
     public async Task A_publish_to_a_port_where_nothing_ever_listened_fails_within_a_bounded_time_saying_redis_is_unreachable()
     {
         var port = UnusedPort();
-        var clock = Stopwatch.StartNew();
         await using var host = await SseTestHost.StartAsync(
             $"redis://:{Password}@127.0.0.1:{port}",
             options => options.PublishTimeout = PublishTimeout,
             environment: "Production");
 
+        // The publish is what is bounded; the host's start-up is not timed, as it varies with the machine's load.
+        var clock = Stopwatch.StartNew();
         var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(
             () => host.Publisher.PublishAsync("nobody is there", channel: "nowhere"));
         clock.Stop();
 
-        Assert.True(clock.Elapsed < PublishTimeout + Margin, $"Start-up and the publish took {clock.Elapsed}.");
+        Assert.True(clock.Elapsed < PublishTimeout + Margin, $"The publish took {clock.Elapsed}.");
         AssertSaysRedisIsUnavailableWithoutPassword(exception, port);
         Assert.Contains("is unreachable", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_first_connect_is_tried_again_so_a_redis_that_comes_up_later_serves_the_same_host()
+    {
+        await using var server = RedisServer.NotStartedOn(UnusedPort());
+        await using var host = await SseTestHost.StartAsync(
+            server.Url,
+            options => options.PublishTimeout = PublishTimeout,
+            environment: "Production");
+        var channel = $"late-redis-{Guid.NewGuid():N}";
+        var exception = await Assert.ThrowsAsync<SseBrokerUnavailableException>(
+            () => host.Publisher.PublishAsync("nobody is there yet", channel: channel));
+        AssertSaysRedisIsUnavailableWithoutPassword(exception, server.Port);
+
+        await server.StartAgainAsync();
+        await using var stream = await RawSseReader.OpenAsync(host.Client, $"/stream?channel={channel}");
+        var published = await PublishOnceRedisIsBackAsync(host, server, channel);
+
+        await stream.WaitUntilAsync(text => text.Contains($"data: {published}\n", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace SseFunctions.Tests.Integration;
 /// A channel is subscribed in Redis once per process while streams listen to it, and unsubscribed when the last one's
 /// client goes away (PUBSUB NUMSUB); the process keeps one Redis connection however many streams are open (CLIENT LIST).
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class SubscriptionLifecycleTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     [Fact]

@@ -7,16 +7,19 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moq;
+using SseFunctions.Publishing;
 using SseFunctions.Tests.Infrastructure;
 
 namespace SseFunctions.Tests.Publishing;
 
 /// <summary>A publish endpoint in one line, <c>req.PublishSseAsync(token)</c>: the functions sample's <c>POST /api/publish</c>.</summary>
-public sealed class HttpPublishHandlerTests
+public sealed class HttpPublishHandlerTests : IDisposable
 {
     private readonly Mock<ISsePublisher> _publisher = new(MockBehavior.Strict);
     private readonly SseOptions _options = new();
+    private readonly CapturingLoggerProvider _log = new();
 
     [Fact]
     public async Task A_valid_body_is_published_and_answered_with_the_subscriber_count()
@@ -63,15 +66,18 @@ public sealed class HttpPublishHandlerTests
     }
 
     [Fact]
-    public async Task An_unreachable_broker_is_answered_with_503()
+    public async Task An_unreachable_broker_is_answered_with_503_and_a_fixed_text_and_the_log_keeps_the_detail()
     {
         _publisher
             .Setup(publisher => publisher.PublishAsync(It.IsAny<object?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<int?>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SseBrokerUnavailableException("Redis did not answer within 5 s."));
+            .ThrowsAsync(new SseBrokerUnavailableException("Redis at cache.internal:6380 did not answer within 5 s."));
 
         var result = await Context("""{"data": "x"}""").Request.PublishSseAsync();
 
-        Assert.Equal((503, "Redis did not answer within 5 s."), (result.StatusCode, result.Problem));
+        Assert.Equal((503, HttpPublishHandler.UnavailableProblem), (result.StatusCode, result.Problem));
+        Assert.DoesNotContain("cache.internal", result.Problem, StringComparison.Ordinal);
+        var logged = Assert.Single(_log.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Contains("cache.internal:6380", logged.Exception?.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -137,12 +143,18 @@ public sealed class HttpPublishHandlerTests
         Assert.Contains("history", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    public void Dispose() => _log.Dispose();
+
     private DefaultHttpContext Context(string body)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var context = new DefaultHttpContext
         {
-            RequestServices = new ServiceCollection().AddSingleton(_publisher.Object).AddSingleton(_options).BuildServiceProvider(),
+            RequestServices = new ServiceCollection()
+                .AddSingleton(_publisher.Object)
+                .AddSingleton(_options)
+                .AddLogging(logging => logging.AddProvider(_log))
+                .BuildServiceProvider(),
         };
         context.Request.Method = HttpMethods.Post;
         context.Request.ContentType = "application/json";

@@ -169,6 +169,79 @@ public sealed class ChannelHubRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task When_the_subscriptions_never_come_back_the_streams_are_told_and_go_on_live()
+    {
+        var stream = await OpenAsync("a");
+        _broker.Publish("a", "1");
+        _broker.NeverLive = true;
+
+        _broker.LoseSubscriptions();
+        _broker.Publish("a", "2");
+
+        var taken = await TakeAsync(stream, 3);
+        Assert.Equal("1", taken[0]);
+        Assert.Contains("\"reason\":\"unavailable\"", taken[1], StringComparison.Ordinal);
+        Assert.Equal("2", taken[2]);
+        _broker.Publish("a", "3");
+        Assert.Equal(["3"], await TakeAsync(stream, 1));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task Live_events_held_past_the_bound_end_the_wait_with_overflow_instead_of_growing()
+    {
+        var stream = await OpenAsync(capacity: ChannelHub.MaxHeldWhileRecovering + 10, "a");
+        _broker.LoseSubscriptions();
+        for (var i = 0; i <= ChannelHub.MaxHeldWhileRecovering; i++)
+        {
+            _broker.Publish("a", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var first = await TakeAsync(stream, 1);
+        Assert.Contains("\"reason\":\"overflow\"", first[0], StringComparison.Ordinal);
+        var rest = await TakeAsync(stream, ChannelHub.MaxHeldWhileRecovering + 1);
+        Assert.Equal(Enumerable.Range(0, ChannelHub.MaxHeldWhileRecovering + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rest);
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task A_channel_whose_subscribe_failed_is_subscribed_by_the_recovery_once_redis_is_back()
+    {
+        _broker.SubscribeUnreachable = true;
+        var stream = await OpenAsync("a");
+        Assert.Equal(0, _broker.SubscriberCount("a"));
+        _broker.SubscribeUnreachable = false;
+
+        _broker.LoseSubscriptions();
+        _broker.RestoreSubscriptions();
+        await WaitForSubscriberAsync("a");
+        _broker.Publish("a", "1");
+
+        Assert.Equal(["1"], await TakeAsync(stream, 1));
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
+    public async Task A_gap_longer_than_a_page_is_read_page_by_page_across_channels_in_order()
+    {
+        var stream = await OpenAsync(capacity: 4 * ChannelHub.RecoveryPageSize, "a", "b");
+        _broker.Publish("a", "first");
+        _broker.LoseSubscriptions();
+        var missed = Enumerable.Range(0, (2 * ChannelHub.RecoveryPageSize) + 7).Select(i => $"m{i}").ToList();
+        foreach (var (data, i) in missed.Select((data, i) => (data, i)))
+        {
+            _broker.Publish(i % 3 == 0 ? "b" : "a", data, live: false);
+        }
+
+        var readsBefore = _broker.Reads.Count;
+        _broker.RestoreSubscriptions();
+
+        Assert.Equal(["first", .. missed], await TakeAsync(stream, missed.Count + 1));
+        Assert.True(_broker.Reads.Count - readsBefore >= 2 * 2, "Both channels should have been read in two rounds of pages.");
+        AssertNothingMore(stream);
+    }
+
+    [Fact]
     public async Task A_restore_without_a_loss_before_it_reads_no_history_and_changes_nothing()
     {
         var stream = await OpenAsync("a");
@@ -195,7 +268,7 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return text[start..text.IndexOf('\n', start)];
     }
 
-    private static async Task<List<string>> TakeAsync(SseConnection connection, int count)
+    private static async Task<List<string>> TakeAsync(StreamQueue connection, int count)
     {
         var taken = new List<string>();
         while (taken.Count < count)
@@ -214,12 +287,24 @@ public sealed class ChannelHubRecoveryTests : IDisposable
         return taken;
     }
 
-    private static void AssertNothingMore(SseConnection connection) =>
+    private static void AssertNothingMore(StreamQueue connection) =>
         Assert.False(connection.TryRead(out var frame), $"Unexpected frame: {(frame is null ? null : DataOf(frame))}");
 
-    private async Task<SseConnection> OpenAsync(params string[] channels)
+    private Task<StreamQueue> OpenAsync(params string[] channels) => OpenAsync(capacity: 100, channels);
+
+    private async Task WaitForSubscriberAsync(string channel)
     {
-        var connection = new SseConnection(capacity: 100, deadline: long.MaxValue, now: 0);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (_broker.SubscriberCount(channel) == 0)
+        {
+            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) < Infrastructure.SseTestClient.Patience, $"'{channel}' was never subscribed.");
+            await Task.Yield();
+        }
+    }
+
+    private async Task<StreamQueue> OpenAsync(int capacity, params string[] channels)
+    {
+        var connection = new StreamQueue(capacity, deadline: long.MaxValue, now: 0);
         foreach (var channel in channels)
         {
             await _hub.JoinAsync(channel, connection);

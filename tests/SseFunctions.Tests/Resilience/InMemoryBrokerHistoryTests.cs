@@ -38,7 +38,7 @@ public sealed class InMemoryBrokerHistoryTests
         await PublishAsync(broker, "b", "other channel");
         var third = await PublishAsync(broker, "a", "3");
 
-        var read = await broker.ReadHistoryAsync("a", first, int.MaxValue, CancellationToken.None);
+        var read = await broker.ReadHistoryAsync("a", first, HistoryLimit.None, CancellationToken.None);
 
         Assert.Equal(HistoryGap.None, read.Gap);
         Assert.Equal([third], read.Entries.Select(entry => entry.Position));
@@ -55,8 +55,8 @@ public sealed class InMemoryBrokerHistoryTests
             positions.Add(await PublishAsync(broker, "a", $"{i}"));
         }
 
-        var trimmed = await broker.ReadHistoryAsync("a", positions[1], int.MaxValue, CancellationToken.None);
-        var kept = await broker.ReadHistoryAsync("a", positions[2], int.MaxValue, CancellationToken.None);
+        var trimmed = await broker.ReadHistoryAsync("a", positions[1], HistoryLimit.None, CancellationToken.None);
+        var kept = await broker.ReadHistoryAsync("a", positions[2], HistoryLimit.None, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Expired, trimmed.Gap);
         Assert.Equal(positions[3..], trimmed.Entries.Select(entry => entry.Position));
@@ -70,10 +70,10 @@ public sealed class InMemoryBrokerHistoryTests
         var broker = Broker(new SseOptions { HistoryMaxAge = TimeSpan.FromMinutes(1) });
         var old = await PublishAsync(broker, "a", "old");
         var newer = await PublishAsync(broker, "a", "newer");
-        Assert.Equal(HistoryGap.None, (await broker.ReadHistoryAsync("a", old, int.MaxValue, CancellationToken.None)).Gap);
+        Assert.Equal(HistoryGap.None, (await broker.ReadHistoryAsync("a", old, HistoryLimit.None, CancellationToken.None)).Gap);
 
         _clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
-        var read = await broker.ReadHistoryAsync("a", old, int.MaxValue, CancellationToken.None);
+        var read = await broker.ReadHistoryAsync("a", old, HistoryLimit.None, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Expired, read.Gap);
         Assert.Empty(read.Entries);
@@ -87,8 +87,8 @@ public sealed class InMemoryBrokerHistoryTests
         _clock.Advance(TimeSpan.FromSeconds(10));
         var only = await PublishAsync(broker, "a", "1");
 
-        var ahead = await broker.ReadHistoryAsync("a", only with { Sequence = 1 }, int.MaxValue, CancellationToken.None);
-        var before = await broker.ReadHistoryAsync("a", new EventPosition(only.Milliseconds - 5_000, 0), int.MaxValue, CancellationToken.None);
+        var ahead = await broker.ReadHistoryAsync("a", only with { Sequence = 1 }, HistoryLimit.None, CancellationToken.None);
+        var before = await broker.ReadHistoryAsync("a", new EventPosition(only.Milliseconds - 5_000, 0), HistoryLimit.None, CancellationToken.None);
 
         Assert.Equal(HistoryGap.Unknown, ahead.Gap);
         Assert.Empty(ahead.Entries);

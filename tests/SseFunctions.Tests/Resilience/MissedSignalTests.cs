@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using SseFunctions.Brokers;
 using SseFunctions.Tests.Infrastructure;
 
 namespace SseFunctions.Tests.Resilience;
@@ -116,7 +117,7 @@ public sealed class MissedSignalTests(RedisFixture redis) : IClassFixture<RedisF
         // The history key expires a max age after its newest event: wait for Redis to say it is gone.
         using (var deadline = new CancellationTokenSource(SseTestClient.Patience))
         {
-            while (await probe.Database.KeyExistsAsync($"sse:history:{channel}"))
+            while (await probe.Database.KeyExistsAsync(new RedisKeyLayout(new SseOptions().KeyPrefix).History(channel)))
             {
                 await Task.Delay(maxAge / 3, deadline.Token);
             }

@@ -17,12 +17,13 @@ internal static class RedisAdmin
     public static async Task<long> CutSubscriptionsAndPublishAsync(RedisProbe probe, string channel, string data)
     {
         var options = new SseOptions();
+        var keys = new RedisKeyLayout(options.KeyPrefix);
         var envelope = EnvelopeEncoder.EncodeOpen(data, type: null, retry: null, JsonSerializerOptions.Web);
         var transaction = probe.Database.CreateTransaction();
         _ = transaction.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
         var published = transaction.ScriptEvaluateAsync(
             RedisScripts.PublishWithHistory,
-            [options.KeyPrefix + "last-id", options.KeyPrefix + "history:" + channel, options.KeyPrefix + "first-id"],
+            [keys.LastPosition, keys.History(channel), keys.FirstPosition],
             [channel, envelope, options.HistoryMaxLength, (long)options.HistoryMaxAge.TotalMilliseconds]);
         Assert.True(await transaction.ExecuteAsync(), "The transaction did not run.");
         return (long)((RedisResult[])(await published)!)[1];

@@ -8,6 +8,7 @@ namespace SseFunctions.Tests.Resilience;
 /// publisher was told succeeded reaches every stream on its channels exactly once and in order. Each test has a
 /// redis-server of its own, since it kills it or cuts everyone's connections.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class RedisOutageTests
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(1);

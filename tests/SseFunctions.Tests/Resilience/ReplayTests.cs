@@ -69,6 +69,72 @@ public sealed class ReplayTests : IDisposable
         Assert.Equal("live", events[1].Data);
     }
 
+    [Fact]
+    public async Task A_replay_in_many_pages_with_live_events_arriving_between_them_gives_every_event_once_in_order()
+    {
+        // About nine events per channel and page: the three channels' pages end at different positions.
+        _options.ReplayPageSize = 1024;
+        var resumeFrom = _broker.Publish("a", "before");
+        var expected = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            var data = $"history-{i:00}";
+            _broker.Publish(((char)('a' + (i % 3))).ToString(), data);
+            expected.Add(data);
+        }
+
+        var reads = 0;
+        _broker.BeforeRead = channel =>
+        {
+            // A live event on another channel for every read: it is in history for the next page and queued live too.
+            var data = $"live-{Interlocked.Increment(ref reads):00}";
+            lock (expected)
+            {
+                _broker.Publish(channel == "c" ? "a" : "c", data);
+                expected.Add(data);
+            }
+        };
+
+        var events = await StreamAsync("?channel=a&channel=b&channel=c", resumeFrom.ToString(), async () =>
+        {
+            await WaitUntilAsync(() => Volatile.Read(ref reads) >= 3 * 2);
+            _broker.BeforeRead = null;
+            _broker.Publish("b", "after");
+            lock (expected)
+            {
+                expected.Add("after");
+            }
+        });
+
+        Assert.True(reads >= 3 * 2, $"The replay took {reads} reads: it was not paged.");
+        Assert.Equal(expected, events.Select(item => item.Data));
+    }
+
+    [Fact]
+    public async Task Past_the_replay_bound_the_client_is_told_it_missed_the_rest_and_goes_on_live()
+    {
+        _options.ReplayPageSize = 1024;
+        _options.MaxReplaySize = 2048;
+        var resumeFrom = _broker.Publish("a", "before");
+        for (var i = 0; i < 100; i++)
+        {
+            _broker.Publish("a", $"history-{i:00}");
+        }
+
+        var events = await StreamAsync("?channel=a", resumeFrom.ToString(), async () =>
+        {
+            await WaitUntilAsync(() => _broker.SubscriberCount("a") > 0 && _broker.Reads.Count > 0);
+            _broker.Publish("a", "live");
+        });
+
+        var replayed = events.TakeWhile(item => item.EventType == "message").ToList();
+        Assert.InRange(replayed.Count, 20, 80);
+        Assert.Equal(Enumerable.Range(0, replayed.Count).Select(i => $"history-{i:00}"), replayed.Select(item => item.Data));
+        Assert.Equal("sse-missed", events[replayed.Count].EventType);
+        Assert.Equal($$"""{"lastEventId":"{{resumeFrom}}","reason":"expired"}""", events[replayed.Count].Data);
+        Assert.Equal(["live"], events.Skip(replayed.Count + 1).Select(item => item.Data));
+    }
+
     public void Dispose()
     {
         _supervisor.Dispose();

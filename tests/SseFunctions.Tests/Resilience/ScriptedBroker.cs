@@ -188,7 +188,7 @@ internal sealed class ScriptedBroker : ISseBroker
         }
     }
 
-    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, int maxCount, CancellationToken cancellationToken)
+    public Task<HistoryRead> ReadHistoryAsync(string channel, EventPosition after, HistoryLimit limit, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -208,8 +208,21 @@ internal sealed class ScriptedBroker : ISseBroker
 
         lock (_gate)
         {
-            var entries = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).Take(maxCount).ToList();
-            return Task.FromResult(new HistoryRead(entries, HistoryGap.None, _last));
+            var retained = _history.Where(item => item.Channel == channel && item.Entry.Position > after).Select(item => item.Entry).ToList();
+            var entries = new List<HistoryEntry>();
+            var bytes = 0L;
+            foreach (var entry in retained)
+            {
+                if (entries.Count > 0 && (entries.Count == limit.Events || bytes + entry.Envelope.Length > limit.Bytes))
+                {
+                    break;
+                }
+
+                entries.Add(entry);
+                bytes += entry.Envelope.Length;
+            }
+
+            return Task.FromResult(new HistoryRead(entries, HistoryGap.None, _last, More: entries.Count < retained.Count));
         }
     }
 

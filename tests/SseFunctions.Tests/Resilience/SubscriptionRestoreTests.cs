@@ -15,6 +15,7 @@ namespace SseFunctions.Tests.Resilience;
 /// the gap from history at that moment, and anything published after that must arrive live. A subscription that
 /// failed leaves nothing behind, in the client or in Redis.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class SubscriptionRestoreTests
 {
     [Fact]

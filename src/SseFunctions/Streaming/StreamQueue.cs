@@ -5,19 +5,20 @@ using SseFunctions.Framing;
 namespace SseFunctions.Streaming;
 
 /// <summary>
-/// One open stream as the fan-out sees it: a bounded queue of shared frames, drained by the stream's writer loop.
-/// Enqueueing never blocks; a full queue ends this stream and nobody else's.
+/// One open stream's queue as the fan-out sees it: a bounded queue of shared frames, drained by the stream's writer
+/// loop, and the stream's lifetime (its deadline, why it ended, whether its writer is stuck in a write). Enqueueing never
+/// blocks; a full queue ends this stream and nobody else's.
 /// </summary>
 /// <remarks>
 /// This is the hot path: one event reaches thousands of these. Compared with a bounded <c>Channel&lt;T&gt;</c>, a wait
-/// allocates nothing (the connection is its own reusable wait, with no cancellation registered per wait: ending the
+/// allocates nothing (the queue is its own reusable wait, with no cancellation registered per wait: ending the
 /// stream wakes the writer instead), and an idle stream holds no queue storage until its first frame.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Reliability",
     "CA1001:Types that own disposable fields should be disposable",
     Justification = "The token source has no timer, and the fan-out may still cancel it after the stream ended; the GC reclaims it.")]
-internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkItem
+internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     // The largest power-of-two ring an array can be; a larger configured capacity means "unbounded" in practice.
     private const int LargestRing = 1 << 30;
@@ -25,6 +26,10 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Action? _abortTransport;
+
+    // What the writer's timestamps hold while it is not writing, or while the stream has not been told to end.
+    private const long Never = long.MinValue;
 
     // A ring whose length is a power of two, grown on demand up to the capacity rounded up.
     private SseFrame?[] _frames = [];
@@ -47,14 +52,21 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
     private bool _writerWaiting;
     private bool _completed;
     private long _lastActivity;
+    private long _writeStartedAt = Never;
+    private long _endedAt = Never;
     private int _endReason;
 
-    public SseConnection(int capacity, long deadline, long now)
+    /// <param name="capacity">How many frames may wait, counting those the writer took and has not written yet.</param>
+    /// <param name="deadline">When the stream ends by itself.</param>
+    /// <param name="now">When it opened.</param>
+    /// <param name="abortTransport">Cuts the stream's connection, for a writer that cancellation alone may not unblock.</param>
+    public StreamQueue(int capacity, long deadline, long now, Action? abortTransport = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = Math.Min(capacity, LargestRing);
         Deadline = deadline;
         _lastActivity = now;
+        _abortTransport = abortTransport;
     }
 
     /// <summary>When the stream ends by itself, as a <see cref="TimeProvider"/> timestamp.</summary>
@@ -72,6 +84,22 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
 
     public void MarkActivity(long now) => Volatile.Write(ref _lastActivity, now);
 
+    /// <summary>When the writer began the write it is in, or null when it is not writing.</summary>
+    public long? WriteStartedAt => Volatile.Read(ref _writeStartedAt) is var started and not Never ? started : null;
+
+    /// <summary>When the stream was told to end (<see cref="End"/>), or null while it was not.</summary>
+    public long? EndedAt => Volatile.Read(ref _endedAt) is var ended and not Never ? ended : null;
+
+    /// <summary>The writer begins a write (a flush) that a client which stopped reading can hold up.</summary>
+    public void BeginWrite(long now) => Volatile.Write(ref _writeStartedAt, now);
+
+    /// <summary>The writer's write completed: it counts as activity, so no heartbeat is due.</summary>
+    public void EndWrite(long now)
+    {
+        Volatile.Write(ref _writeStartedAt, Never);
+        MarkActivity(now);
+    }
+
     /// <summary>Queues a frame; false only when this call found the queue full and ended the stream as slow.</summary>
     public bool TryEnqueue(SseFrame frame)
     {
@@ -85,7 +113,8 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
                 return true;
             }
 
-            if (_count == _capacity)
+            // What the writer took and has not written yet counts: it is held for this stream as much as the queue is.
+            if (_count + Volatile.Read(ref _takenCount) >= _capacity)
             {
                 _endReason = (int)StreamEndReason.Slow;
                 StopLocked();
@@ -161,12 +190,15 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
         frame = _taken[_takenHead]!;
         _taken[_takenHead] = null;
         _takenHead = (_takenHead + 1) & (_taken.Length - 1);
-        _takenCount--;
+        Volatile.Write(ref _takenCount, _takenCount - 1);
         return true;
     }
 
-    /// <summary>Lets the writer finish what is queued and end the response normally.</summary>
-    public void End(StreamEndReason reason)
+    /// <summary>
+    /// Lets the writer finish what is queued and end the response normally; <paramref name="now"/> starts the grace after
+    /// which the supervisor cuts a writer that is still stuck.
+    /// </summary>
+    public void End(StreamEndReason reason, long now)
     {
         bool wake;
         lock (_gate)
@@ -178,6 +210,7 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
 
             _endReason = (int)reason;
             _completed = true;
+            Volatile.Write(ref _endedAt, now);
             wake = _writerWaiting;
             _writerWaiting = false;
         }
@@ -189,23 +222,13 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
     }
 
     /// <summary>The client left or the invocation was cancelled: drops what is queued and stops the writer at once.</summary>
-    public void Abort()
-    {
-        bool wake;
-        lock (_gate)
-        {
-            wake = !_completed && _writerWaiting;
-            _writerWaiting = false;
-            StopLocked();
-        }
+    public void Abort() => Stop(StreamEndReason.None, cutTransport: false);
 
-        if (wake)
-        {
-            Wake(false);
-        }
-
-        _stopping.Cancel();
-    }
+    /// <summary>
+    /// Ends the stream at once and cuts its connection: its writer is stuck in a write to a client that stopped reading,
+    /// which neither waking nor cancelling is sure to end. The reason stays if the stream was already ending.
+    /// </summary>
+    public void Cut(StreamEndReason reason) => Stop(reason, cutTransport: true);
 
     void IThreadPoolWorkItem.Execute() => _wait.SetResult(_wakeResult);
 
@@ -239,6 +262,33 @@ internal sealed class SseConnection : IValueTaskSource<bool>, IThreadPoolWorkIte
             _head = 0;
             _count = 0;
             return true;
+        }
+    }
+
+    private void Stop(StreamEndReason reason, bool cutTransport)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            if (_endReason == (int)StreamEndReason.None)
+            {
+                _endReason = (int)reason;
+            }
+
+            wake = !_completed && _writerWaiting;
+            _writerWaiting = false;
+            StopLocked();
+        }
+
+        if (wake)
+        {
+            Wake(false);
+        }
+
+        _stopping.Cancel();
+        if (cutTransport)
+        {
+            _abortTransport?.Invoke();
         }
     }
 

@@ -5,14 +5,14 @@ using SseFunctions.Streaming;
 
 namespace SseFunctions.Tests.Streaming;
 
-public sealed class SseConnectionTests
+public sealed class StreamQueueTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void Frames_are_read_in_the_order_they_were_queued_across_growth_and_batches()
     {
-        var connection = new SseConnection(capacity: 100, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 100, deadline: long.MaxValue, now: 0);
         var written = Enumerable.Range(0, 60).Select(Frame).ToList();
         var read = new List<SseFrame>();
 
@@ -40,7 +40,7 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task A_waiting_writer_wakes_when_a_frame_is_queued()
     {
-        var connection = new SseConnection(capacity: 4, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 4, deadline: long.MaxValue, now: 0);
         var wait = connection.WaitToReadAsync().AsTask();
         Assert.False(wait.IsCompleted);
 
@@ -59,7 +59,7 @@ public sealed class SseConnectionTests
         Justification = "Awaiting would allocate a state machine in a Debug build; each wait is read once, after it completed.")]
     public void A_writer_that_waits_again_and_again_allocates_nothing()
     {
-        var connection = new SseConnection(capacity: 4, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 4, deadline: long.MaxValue, now: 0);
         var frame = Frame(1);
         for (var i = 0; i < 2; i++)
         {
@@ -74,7 +74,7 @@ public sealed class SseConnectionTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
-        static void Cycle(SseConnection connection, SseFrame frame)
+        static void Cycle(StreamQueue connection, SseFrame frame)
         {
             var wait = connection.WaitToReadAsync();
             Assert.False(wait.IsCompleted);
@@ -97,7 +97,7 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task A_full_queue_ends_the_stream_as_slow_once_and_cancels_its_writes()
     {
-        var connection = new SseConnection(capacity: 3, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 3, deadline: long.MaxValue, now: 0);
         for (var i = 0; i < 3; i++)
         {
             Assert.True(connection.TryEnqueue(Frame(i)));
@@ -115,27 +115,30 @@ public sealed class SseConnectionTests
     }
 
     [Fact]
-    public void Frames_the_writer_already_took_do_not_count_against_the_capacity()
+    public void Frames_the_writer_took_count_against_the_capacity_until_it_read_them()
     {
-        var connection = new SseConnection(capacity: 2, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 3, deadline: long.MaxValue, now: 0);
         connection.TryEnqueue(Frame(0));
         connection.TryEnqueue(Frame(1));
+        connection.TryEnqueue(Frame(2));
+
+        // The writer took the batch of three and read one: two are still held for it.
         Assert.True(connection.TryRead(out _));
-
-        Assert.True(connection.TryEnqueue(Frame(2)));
         Assert.True(connection.TryEnqueue(Frame(3)));
-
         Assert.Equal(StreamEndReason.None, connection.EndReason);
+
+        Assert.False(connection.TryEnqueue(Frame(4)), "Two taken and one queued fill a queue of three.");
+        Assert.Equal(StreamEndReason.Slow, connection.EndReason);
     }
 
     [Fact]
     public async Task Ending_lets_the_writer_finish_what_is_queued_then_completes_its_wait_with_false()
     {
-        var connection = new SseConnection(capacity: 8, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 8, deadline: long.MaxValue, now: 0);
         connection.TryEnqueue(Frame(0));
         connection.TryEnqueue(Frame(1));
 
-        connection.End(StreamEndReason.MaxDuration);
+        connection.End(StreamEndReason.MaxDuration, now: 0);
         Assert.True(connection.TryEnqueue(Frame(2)), "A stream ending for another reason is not slow.");
 
         Assert.True(await connection.WaitToReadAsync());
@@ -150,10 +153,10 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Ending_wakes_a_waiting_writer_with_false()
     {
-        var connection = new SseConnection(capacity: 8, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 8, deadline: long.MaxValue, now: 0);
         var wait = connection.WaitToReadAsync().AsTask();
 
-        connection.End(StreamEndReason.Shutdown);
+        connection.End(StreamEndReason.Shutdown, now: 0);
 
         Assert.False(await wait.WaitAsync(Deadline));
     }
@@ -161,7 +164,7 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Aborting_drops_what_is_queued_wakes_the_writer_and_cancels_its_writes()
     {
-        var connection = new SseConnection(capacity: 8, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 8, deadline: long.MaxValue, now: 0);
         var wait = connection.WaitToReadAsync().AsTask();
 
         connection.Abort();
@@ -177,7 +180,7 @@ public sealed class SseConnectionTests
     public async Task Concurrent_producers_lose_no_frame_and_wake_the_writer_every_time()
     {
         const int PerProducer = 20_000;
-        var connection = new SseConnection(capacity: 2 * PerProducer, deadline: long.MaxValue, now: 0);
+        var connection = new StreamQueue(capacity: 2 * PerProducer, deadline: long.MaxValue, now: 0);
         var frames = Enumerable.Range(0, 2 * PerProducer).Select(Frame).ToArray();
         var reader = Task.Run(async () =>
         {
