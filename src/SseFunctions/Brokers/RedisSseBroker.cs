@@ -76,13 +76,16 @@ internal sealed partial class RedisSseBroker : ISseBroker
     }
 
     /// <summary>Starts connecting, so that the first stream or publish does not wait for it.</summary>
-    public Task WarmUpAsync() => GetConnectionAsync(CancellationToken.None);
+    public Task WarmUpAsync() => GetConnectionAsync(ConnectionWait, CancellationToken.None);
 
     public async Task<PublishReceipt> PublishAsync(string channel, byte[] envelope, bool appendToHistory, CancellationToken cancellationToken)
     {
+        // One deadline for the whole publish, the wait for a first connection and the replica's confirmation included:
+        // a publish never takes longer than Sse:PublishTimeout, whatever the client does while it connects.
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await GetConnectionAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
             if (appendToHistory)
             {
                 ThrowIfHistoryUnsupported();
@@ -92,7 +95,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             {
                 var receivers = await connection.GetSubscriber()
                     .PublishAsync(RedisChannel.Literal(channel), envelope)
-                    .WaitAsync(_options.PublishTimeout, cancellationToken)
+                    .WaitAsync(PublishTimeLeft(started), cancellationToken)
                     .ConfigureAwait(false);
                 return new PublishReceipt(receivers, null);
             }
@@ -102,10 +105,10 @@ internal sealed partial class RedisSseBroker : ISseBroker
                     RedisScripts.PublishWithHistory,
                     [_keys.LastPosition, _keys.History(channel), _keys.FirstPosition],
                     [channel, envelope, _options.HistoryMaxLength, (long)_options.HistoryMaxAge.TotalMilliseconds])
-                .WaitAsync(_options.PublishTimeout, cancellationToken)
+                .WaitAsync(PublishTimeLeft(started), cancellationToken)
                 .ConfigureAwait(false);
             var parts = (RedisResult[])result!;
-            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, _options.PublishTimeout).ConfigureAwait(false);
+            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, PublishTimeLeft(started)).ConfigureAwait(false);
             if (unconfirmed is not null)
             {
                 throw new SseBrokerUnavailableException(
@@ -128,7 +131,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         ChannelMessageQueue? queue = null;
         try
         {
-            subscriber = (await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
+            subscriber = (await GetConnectionAsync(ConnectionWait, CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
 
             // The ringing handler first: once it is subscribed the queue joins a live subscription and sends nothing.
             await subscriber.SubscribeAsync(redisChannel, ring).ConfigureAwait(false);
@@ -156,7 +159,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         _inboxes.TryRemove(redisInbox, out _);
         try
         {
-            var subscriber = (await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
+            var subscriber = (await GetConnectionAsync(ConnectionWait, CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
             await redisInbox.Queue.UnsubscribeAsync().ConfigureAwait(false);
             await subscriber.UnsubscribeAsync(RedisChannel.Literal(inbox.Channel), redisInbox.Ring).ConfigureAwait(false);
         }
@@ -173,7 +176,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         {
             try
             {
-                var connection = await GetConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+                var connection = await GetConnectionAsync(ConnectionWait, CancellationToken.None).ConfigureAwait(false);
                 if (await AreSubscriptionsLiveAsync(connection.GetSubscriber()).ConfigureAwait(false))
                 {
                     LogSubscriptionsLive(_connection.Endpoints);
@@ -196,7 +199,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         RedisResult result;
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await GetConnectionAsync(ConnectionWait, cancellationToken).ConfigureAwait(false);
             ThrowIfHistoryUnsupported();
             result = await connection.GetDatabase()
                 .ScriptEvaluateAsync(
@@ -254,7 +257,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
     {
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await GetConnectionAsync(ConnectionWait, cancellationToken).ConfigureAwait(false);
             var last = await connection.GetDatabase().StringGetAsync(_keys.LastPosition)
                 .WaitAsync(_options.PublishTimeout, cancellationToken)
                 .ConfigureAwait(false);
@@ -358,9 +361,28 @@ internal sealed partial class RedisSseBroker : ISseBroker
         };
     }
 
-    private async Task<IConnectionMultiplexer> GetConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>How long calls other than a publish wait for a first connection: one connect attempt, then their own timeout.</summary>
+    private TimeSpan ConnectionWait => _options.ConnectTimeout + _options.PublishTimeout;
+
+    private TimeSpan PublishTimeLeft(long started)
     {
-        var connection = await _connection.GetAsync().WaitAsync(_options.ConnectTimeout + _options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+        var left = _options.PublishTimeout - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private async Task<IConnectionMultiplexer> GetConnectionAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        IConnectionMultiplexer connection;
+        try
+        {
+            connection = await _connection.GetAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            // Still connecting: nothing was sent, so this is "unreachable", not "may have been published".
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"No connection to Redis within {wait.TotalSeconds:0.###} s.", exception);
+        }
+
         if (Volatile.Read(ref _hooked) is null)
         {
             Hook(connection);
