@@ -7,13 +7,15 @@ internal sealed class BenchArguments
 {
     public const string Usage = """
         Usage:
-          (no arguments) or --preset issue5      the issue-5 table: saturated, steady and idle, package and baseline, twice each
-          --streams N --rate R --seconds T [--attempts A]
-                                                 one scenario of your own against both sides
+          (no arguments) or --preset issue14     the issue-14 tables: saturated and steady on all four sides, and the scale
+                                                 curve of the package and the baseline, twice each (about 15 minutes)
+          --preset issue5                        the issue-5 table: saturated, steady and idle, package and baseline, twice each
+          --streams N --rate R --seconds T [--attempts A] [--sides package,baseline,signalr-ws,signalr-sse]
+                                                 one scenario of your own against the sides named (package and baseline)
           --url http://host:port/stream?channel=c --redis host:port [--publisher package|plain] --streams N --rate R --seconds T
                                                  load a server started elsewhere (memory and CPU are not measured)
           micro [BenchmarkDotNet options]        the micro-benchmarks, e.g. micro --filter '*'
-          server --kind package|baseline --redis host:port --channel c
+          server --kind package|baseline|signalr --redis host:port --channel c
                                                  one benchmark server (the load program starts these itself)
         """;
 

@@ -39,13 +39,19 @@ if (arguments.Get("--url") is { } url)
 
 if (arguments.Get("--streams") is null)
 {
-    if (arguments.Get("--preset") is { } preset && preset != "issue5")
+    var scenarios = arguments.Get("--preset") switch
     {
-        Console.Error.WriteLine($"Unknown preset '{preset}'. {BenchArguments.Usage}");
+        null or "issue14" => BenchSuite.Issue14,
+        "issue5" => BenchSuite.Issue5,
+        _ => null,
+    };
+    if (scenarios is null)
+    {
+        Console.Error.WriteLine($"Unknown preset '{arguments.Get("--preset")}'. {BenchArguments.Usage}");
         return 2;
     }
 
-    return await BenchSuite.RunAsync(BenchSuite.Issue5, attempts: arguments.GetInt("--attempts", 2), Console.Out);
+    return await BenchSuite.RunAsync(scenarios, attempts: arguments.GetInt("--attempts", 2), Console.Out);
 }
 
 return await BenchSuite.RunAsync([Scenario.Custom(arguments)], attempts: arguments.GetInt("--attempts", 2), Console.Out);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using SseFunctions.Benchmarks.Clients;
 
 namespace SseFunctions.Benchmarks.Load;
 
@@ -13,7 +14,7 @@ internal static class ExternalTarget
         await using IEventPublisher publisher = arguments.Get("--publisher") == "plain"
             ? await PlainPublisher.ConnectAsync(redis, channel)
             : new PackagePublisher(redis, channel);
-        using var load = new LoadRun(new RunTarget(streamUrl, redis, ServerProcessId: null, HasControlEndpoints: false), publisher, output);
+        using var load = new LoadRun(new RunTarget(streamUrl, StreamKind.ServerSentEvents, redis, ServerProcessId: null, HasControlEndpoints: false), publisher, output);
         var run = await load.ExecuteAsync(scenario, streamUrl.Authority, attempt: 0);
         ResultTable.WriteHeader(output);
         ResultTable.WriteRow(output, run);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
+using SseFunctions.Benchmarks.Clients;
 using StackExchange.Redis;
 
 namespace SseFunctions.Benchmarks.Load;
@@ -21,11 +21,14 @@ internal sealed class LoadRun : IDisposable
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(10);
 
+    // Past the ceiling of a side the backlog grows for as long as events are offered; what it still owes this long
+    // after the last publish is reported as behind, not waited for.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(8);
+
     private readonly RunTarget _target;
     private readonly IEventPublisher _publisher;
     private readonly TextWriter _log;
     private readonly IPEndPoint _endPoint;
-    private readonly byte[] _request;
     private readonly HttpClient _control;
 
     public LoadRun(RunTarget target, IEventPublisher publisher, TextWriter log)
@@ -36,8 +39,6 @@ internal sealed class LoadRun : IDisposable
         var url = target.StreamUrl;
         var address = IPAddress.TryParse(url.Host, out var ip) ? ip : Dns.GetHostAddresses(url.Host)[0];
         _endPoint = new IPEndPoint(address, url.Port);
-        _request = Encoding.ASCII.GetBytes(
-            $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
         _control = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
     }
 
@@ -53,11 +54,11 @@ internal sealed class LoadRun : IDisposable
         var streams = await OpenStreamsAsync(scenario.Streams, latencies);
         try
         {
-            var opened = streams.Count(stream => stream.Scanner.Open);
+            var opened = streams.Count(stream => stream.Open);
             _log.WriteLine($"  {side} #{attempt}: {opened:N0} of {scenario.Streams:N0} streams open");
-            foreach (var stream in streams.Where(stream => !stream.Scanner.Open).Take(3))
+            foreach (var stream in streams.Where(stream => !stream.Open).Take(3))
             {
-                _log.WriteLine($"    a stream that did not open: status '{stream.Scanner.StatusLine ?? "none"}', connection {stream.Ending ?? "open"}");
+                _log.WriteLine($"    a stream that did not open: status '{stream.StatusLine ?? "none"}', connection {stream.Ending ?? "open"}");
             }
 
             // Let the server finish whatever opening the streams started before memory is read.
@@ -69,32 +70,34 @@ internal sealed class LoadRun : IDisposable
             var serverCoreBefore = ProcessStats.CoreBusyTime(CpuPinning.ServerCore);
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
-            var steadyAllocation = MeasureSteadyAllocationAsync(streams, scenario.Seconds);
+            var window = MeasureWindowAsync(streams, scenario.Seconds);
             await PublishAsync(scenario.Events, scenario.Rate);
-            var allocatedPerDelivery = await steadyAllocation;
-            await AwaitDeliveryAsync(streams, scenario.Events);
+            var figures = await window;
+            var cut = await AwaitDeliveryAsync(streams, scenario.Events, Stopwatch.GetTimestamp() + (long)(DrainLimit.TotalSeconds * Stopwatch.Frequency));
             var finished = Stopwatch.GetTimestamp();
             var serverCpuAfter = ServerCpu();
             var serverCoreAfter = ProcessStats.CoreBusyTime(CpuPinning.ServerCore);
             var clientCpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
 
-            var incomplete = streams.Where(stream => stream.Scanner.Received < scenario.Events).ToList();
+            var incomplete = streams.Where(stream => stream.Deliveries.Received < scenario.Events).ToList();
             if (incomplete.Count > 0)
             {
                 _log.WriteLine(
-                    $"  {incomplete.Count:N0} streams missed events: {incomplete.Sum(stream => stream.Scanner.Lost):N0} were gaps in their sequence, " +
-                    $"{incomplete.Count(stream => stream.Dropped || stream.Scanner.Failed):N0} of them were dropped, and the furthest got to event " +
-                    $"{incomplete.Max(stream => stream.Scanner.NextSequence):N0} of {scenario.Events:N0}.");
-                foreach (var stream in incomplete.Where(stream => stream.Dropped || stream.Scanner.Failed).Take(3))
+                    $"  {incomplete.Count:N0} streams missed events: {incomplete.Sum(stream => stream.Deliveries.Lost):N0} were gaps in their sequence, " +
+                    $"{incomplete.Count(stream => stream.Dropped || stream.Failed):N0} of them were dropped, and the furthest got to event " +
+                    $"{incomplete.Max(stream => stream.Deliveries.NextSequence):N0} of {scenario.Events:N0}" +
+                    (cut ? $", still receiving {DrainLimit.TotalSeconds:0} s after the last publish." : "."));
+                foreach (var stream in incomplete.Where(stream => stream.Dropped || stream.Failed).Take(3))
                 {
-                    _log.WriteLine($"    a dropped stream: status '{stream.Scanner.StatusLine ?? "none"}', connection {stream.Ending ?? "open"}, {stream.Scanner.Received:N0} events received");
+                    _log.WriteLine($"    a dropped stream: status '{stream.StatusLine ?? "none"}', connection {stream.Ending ?? "open"}, {stream.Deliveries.Received:N0} events received");
                 }
             }
 
+            // Events after a stream's last receipt: lost when it was dropped or nothing came any more, behind when the
+            // wait was cut while they were still arriving.
+            long Owed(StreamClient stream) => scenario.Events - stream.Deliveries.NextSequence;
             var merged = latencies.Merge();
-            var delivered = streams.Sum(stream => stream.Scanner.Received);
-            var lastReceived = streams.Max(stream => stream.Scanner.LastReceived);
-            var deliverySeconds = Stopwatch.GetElapsedTime(started, Math.Max(lastReceived, started + 1)).TotalSeconds;
+            var delivered = streams.Sum(stream => stream.Deliveries.Received);
             var wallSeconds = Stopwatch.GetElapsedTime(started, finished).TotalSeconds;
             return new RunResult
             {
@@ -104,13 +107,14 @@ internal sealed class LoadRun : IDisposable
                 Opened = opened,
                 Published = scenario.Events,
                 Delivered = delivered,
-                DeliveriesPerSecond = delivered / deliverySeconds,
+                DeliveriesPerSecond = figures.DeliveriesPerSecond,
                 P50 = merged.Count > 0 ? merged.Percentile(50) : null,
                 P99 = merged.Count > 0 ? merged.Percentile(99) : null,
                 Max = merged.Count > 0 ? merged.Max : null,
-                Lost = streams.Sum(stream => Math.Max(0, scenario.Events - stream.Scanner.Received)),
-                Duplicates = streams.Sum(stream => stream.Scanner.Duplicates),
-                Dropped = streams.Count(stream => stream.Dropped || stream.Scanner.Failed),
+                Lost = streams.Sum(stream => stream.Deliveries.Lost + (cut && !stream.Dropped && !stream.Failed ? 0 : Owed(stream))),
+                Behind = cut ? streams.Where(stream => !stream.Dropped && !stream.Failed).Sum(Owed) : 0,
+                Duplicates = streams.Sum(stream => stream.Deliveries.Duplicates),
+                Dropped = streams.Count(stream => stream.Dropped || stream.Failed),
                 MemoryPerStream = memoryBefore is { } before && memoryIdle is { } idle ? (double)(idle - before) / scenario.Streams : null,
                 RedisConnections = redisConnections,
                 ServerCpu = serverCpuAfter - serverCpuBefore is { } cpu && scenario.Events > 0 ? cpu.TotalSeconds / wallSeconds : null,
@@ -118,7 +122,8 @@ internal sealed class LoadRun : IDisposable
                     ? Math.Max(0, (serverCoreAfter - serverCoreBefore - own).TotalSeconds / wallSeconds)
                     : null,
                 ClientCpu = scenario.Events > 0 ? (clientCpuAfter - clientCpuBefore).TotalSeconds / wallSeconds : null,
-                AllocatedPerDelivery = allocatedPerDelivery,
+                AllocatedPerDelivery = figures.AllocatedPerDelivery,
+                CpuPerDelivery = figures.CpuPerDelivery,
             };
         }
         finally
@@ -138,7 +143,7 @@ internal sealed class LoadRun : IDisposable
         try
         {
             await PublishAsync(WarmUpEvents, rate: 100);
-            await AwaitDeliveryAsync(streams, WarmUpEvents);
+            await AwaitDeliveryAsync(streams, WarmUpEvents, deadline: long.MaxValue);
         }
         finally
         {
@@ -155,6 +160,7 @@ internal sealed class LoadRun : IDisposable
     private async Task<List<StreamClient>> OpenStreamsAsync(int count, LatencyRecorder latencies)
     {
         var streams = new List<StreamClient>(count);
+        using var protocol = StreamProtocols.Create(_target.Streams, _target.StreamUrl);
         using var slots = new SemaphoreSlim(ConnectsInFlight);
         var connecting = new List<Task>(count);
         for (var i = 0; i < count; i++)
@@ -166,7 +172,7 @@ internal sealed class LoadRun : IDisposable
         await Task.WhenAll(connecting);
 
         var deadline = Stopwatch.GetTimestamp() + (long)(OpenTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (streams.Any(stream => !stream.Scanner.Open && !stream.Scanner.Failed && !stream.Dropped) && Stopwatch.GetTimestamp() < deadline)
+        while (streams.Any(stream => !stream.Open && !stream.Failed && !stream.Dropped) && Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(50);
         }
@@ -177,7 +183,7 @@ internal sealed class LoadRun : IDisposable
         {
             try
             {
-                var stream = await StreamClient.OpenAsync(_endPoint, _request, latencies);
+                var stream = await StreamClient.OpenAsync(_endPoint, await protocol.PrepareAsync(), latencies);
                 lock (streams)
                 {
                     streams.Add(stream);
@@ -211,8 +217,11 @@ internal sealed class LoadRun : IDisposable
         await Task.WhenAll(publishing);
     }
 
-    /// <summary>Waits until every open stream has every event, or nothing arrived for a while (the rest is lost).</summary>
-    private static async Task AwaitDeliveryAsync(List<StreamClient> streams, long events)
+    /// <summary>
+    /// Waits until every open stream has every event, or nothing arrived for a while (the rest is lost), or the
+    /// <paramref name="deadline"/> passed while events still arrived: then true, and the rest is behind.
+    /// </summary>
+    private static async Task<bool> AwaitDeliveryAsync(List<StreamClient> streams, long events, long deadline)
     {
         var lastTotal = -1L;
         var lastProgress = Stopwatch.GetTimestamp();
@@ -222,13 +231,18 @@ internal sealed class LoadRun : IDisposable
             var complete = true;
             foreach (var stream in streams)
             {
-                total += stream.Scanner.Received;
-                complete &= stream.Scanner.NextSequence >= events || stream.Dropped || stream.Scanner.Failed;
+                total += stream.Deliveries.Received;
+                complete &= stream.Deliveries.NextSequence >= events || stream.Dropped || stream.Failed;
             }
 
             if (complete || Stopwatch.GetElapsedTime(lastProgress) > StallTimeout)
             {
-                return;
+                return false;
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return true;
             }
 
             if (total != lastTotal)
@@ -257,23 +271,33 @@ internal sealed class LoadRun : IDisposable
     }
 
     /// <summary>
-    /// Bytes the server allocates per delivery over the middle half of the publishing time, once every stream's queue,
-    /// buffers and the thread pool have grown to what the load needs: what each further delivery costs.
+    /// Deliveries per second, and the server's allocation and CPU per delivery, over the middle half of the publishing
+    /// time, once every stream's queue, buffers and the thread pool have grown to what the load needs: what each
+    /// further delivery costs, and — past a side's ceiling — the most it delivers while more is offered.
     /// </summary>
-    private async Task<double?> MeasureSteadyAllocationAsync(List<StreamClient> streams, int seconds)
+    private async Task<WindowFigures> MeasureWindowAsync(List<StreamClient> streams, int seconds)
     {
-        if (!_target.HasControlEndpoints || seconds == 0)
+        if (seconds == 0)
         {
-            return null;
+            return new WindowFigures(0, null, null);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(seconds / 4.0));
-        var allocatedBefore = await ReadAllocatedAsync();
-        var deliveredBefore = streams.Sum(stream => stream.Scanner.Received);
+        var before = await SampleWindowAsync(streams);
         await Task.Delay(TimeSpan.FromSeconds(seconds / 2.0));
-        var allocatedAfter = await ReadAllocatedAsync();
-        var delivered = streams.Sum(stream => stream.Scanner.Received) - deliveredBefore;
-        return delivered > 0 ? (double)(allocatedAfter - allocatedBefore) / delivered : null;
+        var after = await SampleWindowAsync(streams);
+        var delivered = after.Delivered - before.Delivered;
+        var elapsed = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
+        return new WindowFigures(
+            delivered / elapsed,
+            delivered > 0 && after.Allocated - before.Allocated is { } allocated ? (double)allocated / delivered : null,
+            delivered > 0 && after.Cpu - before.Cpu is { } cpu ? cpu.TotalMicroseconds / delivered : null);
+    }
+
+    private async Task<(long Timestamp, long Delivered, long? Allocated, TimeSpan? Cpu)> SampleWindowAsync(List<StreamClient> streams)
+    {
+        long? allocated = _target.HasControlEndpoints ? await ReadAllocatedAsync() : null;
+        return (Stopwatch.GetTimestamp(), streams.Sum(stream => stream.Deliveries.Received), allocated, ServerCpu());
     }
 
     private async Task<long> ReadAllocatedAsync() =>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SseFunctions.Benchmarks.Load;
 
-/// <summary>Prints runs as a Markdown table: each side's row, then the package/baseline ratio of every figure.</summary>
+/// <summary>Prints runs as a Markdown table: each side's row, then the ratio of the package's figures to another side's.</summary>
 internal static class ResultTable
 {
     /// <summary>Above this share of its core, the load program may be what limits the run, and the row says so.</summary>
@@ -11,7 +11,8 @@ internal static class ResultTable
     private static readonly string[] Header =
     [
         "scenario", "side", "streams", "events/s", "offered/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "lost",
-        "dropped", "KB/idle stream", "redis conns", "alloc B/delivery", "server CPU", "other load on server core", "client CPU",
+        "dropped", "KB/idle stream", "redis conns", "alloc B/delivery", "CPU µs/delivery", "server CPU",
+        "other load on server core", "client CPU",
     ];
 
     public static void WriteHeader(TextWriter output)
@@ -35,51 +36,59 @@ internal static class ResultTable
             Milliseconds(run.P50),
             Milliseconds(run.P99),
             Milliseconds(run.Max),
-            idle ? "—" : Count(run.Lost) + (run.Duplicates > 0 ? $" (+{run.Duplicates:N0} dup)" : string.Empty),
+            idle ? "—" : Count(run.Lost)
+                + (run.Duplicates > 0 ? $" (+{run.Duplicates:N0} dup)" : string.Empty)
+                + (run.Behind > 0 ? $" ({run.Behind:N0} behind)" : string.Empty),
             Count(run.Dropped),
-            run.MemoryPerStream is { } memory ? (memory / 1024).ToString("0.0", CultureInfo.InvariantCulture) : "n/a",
+            Decimal(run.MemoryPerStream / 1024),
             Count(run.RedisConnections),
-            run.AllocatedPerDelivery is { } allocated ? allocated.ToString("0.0", CultureInfo.InvariantCulture) : "—",
+            Decimal(run.AllocatedPerDelivery),
+            Decimal(run.CpuPerDelivery, "0.00"),
             Percent(run.ServerCpu),
             Percent(run.ServerCoreOther),
             Percent(run.ClientCpu) + (run.ClientCpu >= ClientBoundCpu ? " (client-bound)" : string.Empty));
     }
 
-    public static void WriteRatio(TextWriter output, RunResult package, RunResult baseline)
+    /// <summary>The package's figures divided by <paramref name="other"/>'s.</summary>
+    public static void WriteRatio(TextWriter output, RunResult package, RunResult other)
     {
         var idle = package.Scenario.Rate == 0;
         WriteCells(
             output,
             package.Scenario.Name,
-            "**ratio**",
+            $"**{package.Side} / {other.Side}**",
             string.Empty,
             string.Empty,
             string.Empty,
-            idle ? "—" : Ratio(package.DeliveriesPerSecond, baseline.DeliveriesPerSecond),
-            Ratio(package.P50, baseline.P50),
-            Ratio(package.P99, baseline.P99),
-            Ratio(package.Max, baseline.Max),
+            idle ? "—" : Ratio(package.DeliveriesPerSecond, other.DeliveriesPerSecond),
+            Ratio(package.P50, other.P50),
+            Ratio(package.P99, other.P99),
+            Ratio(package.Max, other.Max),
             string.Empty,
             string.Empty,
-            Ratio(package.MemoryPerStream, baseline.MemoryPerStream),
-            Ratio(package.RedisConnections, baseline.RedisConnections),
-            Ratio(package.AllocatedPerDelivery, baseline.AllocatedPerDelivery),
-            Ratio(package.ServerCpu, baseline.ServerCpu),
+            Ratio(package.MemoryPerStream, other.MemoryPerStream),
+            Ratio(package.RedisConnections, other.RedisConnections),
+            Ratio(package.AllocatedPerDelivery, other.AllocatedPerDelivery),
+            Ratio(package.CpuPerDelivery, other.CpuPerDelivery),
+            Ratio(package.ServerCpu, other.ServerCpu),
             string.Empty,
-            Ratio(package.ClientCpu, baseline.ClientCpu));
+            Ratio(package.ClientCpu, other.ClientCpu));
     }
 
-    private static void WriteCells(TextWriter output, params string[] cells) =>
+    public static void WriteCells(TextWriter output, params string[] cells) =>
         output.WriteLine("| " + string.Join(" | ", cells) + " |");
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Decimal(double? value, string format = "0.0") =>
+        value is { } number ? number.ToString(format, CultureInfo.InvariantCulture) : "—";
+
+    public static string Percent(double? cores) =>
+        cores is { } value ? value.ToString("0%", CultureInfo.InvariantCulture) : "n/a";
+
+    public static string Ratio(double? numerator, double? denominator) =>
+        numerator is { } n && denominator is { } d && d > 0 ? (n / d).ToString("0.00", CultureInfo.InvariantCulture) : "—";
 
     private static string Milliseconds(long? microseconds) =>
         microseconds is { } value ? (value / 1000.0).ToString("0.00", CultureInfo.InvariantCulture) : "—";
-
-    private static string Percent(double? cores) =>
-        cores is { } value ? value.ToString("0%", CultureInfo.InvariantCulture) : "n/a";
-
-    private static string Ratio(double? package, double? baseline) =>
-        package is { } p && baseline is { } b && b > 0 ? (p / b).ToString("0.00", CultureInfo.InvariantCulture) : "—";
 }

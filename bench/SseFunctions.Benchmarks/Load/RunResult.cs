@@ -16,7 +16,7 @@ internal sealed record RunResult
 
     public required long Delivered { get; init; }
 
-    /// <summary>Events received by all streams together, per second from the first publish to the last receipt.</summary>
+    /// <summary>Events received by all streams together per second, over the middle half of the publishing time.</summary>
     public required double DeliveriesPerSecond { get; init; }
 
     /// <summary>Publish-to-receive latency of the events after the first tenth of the run (see <see cref="LatencyRecorder.MeasureFrom"/>).</summary>
@@ -28,6 +28,9 @@ internal sealed record RunResult
 
     /// <summary>Events a stream never received, summed over streams, dropped streams included.</summary>
     public required long Lost { get; init; }
+
+    /// <summary>Events still owed to streams that were receiving when the wait after the last publish was cut short.</summary>
+    public required long Behind { get; init; }
 
     public required long Duplicates { get; init; }
 
@@ -54,4 +57,7 @@ internal sealed record RunResult
 
     /// <summary>Bytes the server allocated per delivery over the middle half of the publishing time.</summary>
     public required double? AllocatedPerDelivery { get; init; }
+
+    /// <summary>Server CPU per delivery over the middle half of the publishing time, in microseconds.</summary>
+    public required double? CpuPerDelivery { get; init; }
 }

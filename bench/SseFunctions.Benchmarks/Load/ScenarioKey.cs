@@ -6,4 +6,7 @@ internal enum ScenarioKey
     Throughput,
     Latency,
     Memory,
+
+    /// <summary>A point of the scale curve: the attempt with the least server CPU per delivery.</summary>
+    Cost,
 }

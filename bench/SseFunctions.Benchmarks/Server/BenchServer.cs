@@ -19,6 +19,8 @@ internal static class BenchServer
     /// <summary>What the server prints once it listens; the load program reads the address after it.</summary>
     public const string ListeningPrefix = "listening ";
 
+    private static readonly TimeSpan SignalRClientTimeout = TimeSpan.FromMinutes(30);
+
     public static async Task<int> RunAsync(ServerKind kind, string redisConfiguration, string channel)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
@@ -28,19 +30,32 @@ internal static class BenchServer
         builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         await using var baseline = kind == ServerKind.Baseline ? await BaselineFanOut.StartAsync(redisConfiguration, channel) : null;
-        if (kind == ServerKind.Package)
+        switch (kind)
         {
-            builder.Services.AddSse(options => options.RedisUrl = redisConfiguration);
+            case ServerKind.Package:
+                builder.Services.AddSse(options => options.RedisUrl = redisConfiguration);
+                break;
+            case ServerKind.SignalR:
+                // Defaults but one: the load's clients send no pings (a browser's sends one every 15 s), so the server
+                // must not end them for silence; the pings a real client sends would cost SignalR more, not less.
+                builder.Services
+                    .AddSignalR(options => options.ClientTimeoutInterval = SignalRClientTimeout)
+                    .AddStackExchangeRedis(redisConfiguration);
+                break;
         }
 
         await using var app = builder.Build();
-        if (baseline is null)
+        switch (kind)
         {
-            app.MapSse("/stream");
-        }
-        else
-        {
-            app.MapGet("/stream", baseline.HandleAsync);
+            case ServerKind.Package:
+                app.MapSse("/stream");
+                break;
+            case ServerKind.SignalR:
+                app.MapHub<BenchHub>(BenchHub.Path);
+                break;
+            default:
+                app.MapGet("/stream", baseline!.HandleAsync);
+                break;
         }
 
         // Bytes allocated by the whole process so far: the load program divides the difference by the deliveries.

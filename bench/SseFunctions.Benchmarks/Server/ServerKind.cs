@@ -8,4 +8,7 @@ internal enum ServerKind
 
     /// <summary>The leanest fan-out that still streams: what the package is measured against.</summary>
     Baseline,
+
+    /// <summary>ASP.NET Core SignalR with its Redis backplane: the hub at <c>/hub</c>, every transport on.</summary>
+    SignalR,
 }

@@ -1,4 +1,4 @@
-namespace SseFunctions.Benchmarks.Load;
+namespace SseFunctions.Benchmarks.Clients;
 
 /// <summary>The part of a line that arrived so far. Keeps only the start of an overlong line: all that is parsed.</summary>
 internal sealed class LineBuffer(int capacity)

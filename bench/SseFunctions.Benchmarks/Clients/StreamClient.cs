@@ -1,29 +1,42 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using SseFunctions.Benchmarks.Load;
 
-namespace SseFunctions.Benchmarks.Load;
+namespace SseFunctions.Benchmarks.Clients;
 
 /// <summary>
-/// One SSE connection of the load: a raw socket, a minimal HTTP/1.1 GET and a scanner. Thousands of these cost the load
-/// program far less than HttpClient and SseParser would, so that the server, not the client, is what is measured.
+/// One connection of the load: a raw socket, a minimal HTTP/1.1 request and hand-written scanners. Thousands of these
+/// cost the load program far less than HttpClient, SseParser or a SignalR client would, so that the server, not the
+/// client, is what is measured.
 /// </summary>
 internal sealed class StreamClient : IDisposable
 {
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[8192];
-    private readonly SseResponseScanner _scanner = new();
+    private readonly StreamOpening _opening;
+    private readonly HttpResponseScanner _response;
     private readonly LatencyRecorder _latencies;
     private volatile bool _ended;
     private volatile bool _closing;
 
-    private StreamClient(Socket socket, LatencyRecorder latencies)
+    private StreamClient(Socket socket, StreamOpening opening, LatencyRecorder latencies)
     {
         _socket = socket;
+        _opening = opening;
+        _response = new HttpResponseScanner(opening.ExpectedStatus, opening.Body);
         _latencies = latencies;
     }
 
-    public SseResponseScanner Scanner => _scanner;
+    public DeliveryCounter Deliveries => _opening.Deliveries;
+
+    /// <summary>The response head arrived and the body says the stream carries events (SignalR: after its handshake).</summary>
+    public bool Open => _response.HeadComplete && _opening.Body.Open;
+
+    /// <summary>The server refused the stream or broke its framing.</summary>
+    public bool Failed => _response.Failed || _opening.Body.Failed;
+
+    public string? StatusLine => _response.StatusLine;
 
     /// <summary>The server ended the response or dropped the connection before the load program closed it.</summary>
     public bool Dropped => _ended && !_closing;
@@ -31,13 +44,13 @@ internal sealed class StreamClient : IDisposable
     /// <summary>How the connection ended: closed by the server, or the socket error.</summary>
     public string? Ending { get; private set; }
 
-    public static async Task<StreamClient> OpenAsync(IPEndPoint endPoint, ReadOnlyMemory<byte> request, LatencyRecorder latencies)
+    public static async Task<StreamClient> OpenAsync(IPEndPoint endPoint, StreamOpening opening, LatencyRecorder latencies)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endPoint);
-            await socket.SendAsync(request);
+            await socket.SendAsync(opening.Request);
         }
         catch
         {
@@ -45,7 +58,7 @@ internal sealed class StreamClient : IDisposable
             throw;
         }
 
-        var client = new StreamClient(socket, latencies);
+        var client = new StreamClient(socket, opening, latencies);
         _ = client.ReadAsync();
         return client;
     }
@@ -60,6 +73,7 @@ internal sealed class StreamClient : IDisposable
     {
         try
         {
+            var afterHead = _opening.AfterHead;
             while (true)
             {
                 var read = await _socket.ReceiveAsync(_buffer, SocketFlags.None);
@@ -69,7 +83,12 @@ internal sealed class StreamClient : IDisposable
                     return;
                 }
 
-                _scanner.Feed(_buffer.AsSpan(0, read), Stopwatch.GetTimestamp(), _latencies.Local, _latencies.MeasureFrom);
+                _response.Feed(_buffer.AsSpan(0, read), new Arrival(Stopwatch.GetTimestamp(), _latencies.Local, _latencies.MeasureFrom));
+                if (afterHead is not null && _response.HeadComplete)
+                {
+                    await afterHead(_socket);
+                    afterHead = null;
+                }
             }
         }
         catch (Exception exception)
