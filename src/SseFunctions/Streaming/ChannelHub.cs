@@ -10,9 +10,10 @@ namespace SseFunctions.Streaming;
 
 /// <summary>
 /// The process's fan-out: subscribes each channel once while any stream listens to it, decodes and encodes each
-/// message once, and hands the shared frame to every listening stream's queue, in position order across channels
-/// whatever order or thread the broker calls back on. After a connection was replaced, it fills the gap from history
-/// before live messages flow again, so streams see no gap and no reordering, or are told what they missed.
+/// message once, and hands the shared frame to every listening stream's queue, each event once and in position order
+/// within its channel (across channels too, on one Redis connection), whatever order or thread the broker calls back on.
+/// After a connection was replaced, it fills the gap from history before live messages flow again, so streams see no
+/// gap and no reordering, or are told what they missed.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -26,6 +27,15 @@ namespace SseFunctions.Streaming;
 /// <para>
 /// A pass reads the broker's connection generation after taking: when it changed, what was taken may lie on either
 /// side of a gap, so it is held, with everything after it, until history filled the gap.
+/// </para>
+/// <para>
+/// On a Redis Cluster the client subscribes each channel on the node that owns the channel's slot, so channels of
+/// different nodes arrive on different connections, in no relative order: an earlier position of one node's channel
+/// may arrive after a later one of another's. Each channel still arrives in position order on its own connection, so
+/// the hub drops a frame as already handed on only when it is not after its own channel's last
+/// (<see cref="ChannelSubscription.LastDispatched"/>), and a recovery reads each channel after that channel's last:
+/// every event reaches its streams once and in order within its channel, while channels of different nodes may
+/// interleave out of position order.
 /// </para>
 /// </remarks>
 internal sealed partial class ChannelHub : IDisposable
@@ -70,7 +80,10 @@ internal sealed partial class ChannelHub : IDisposable
     private readonly List<ChannelSubscription> _withPending = [];
     private readonly List<(ChannelSubscription Subscription, SseFrame Frame)> _held = [];
     private EventPosition _highestTaken = EventPosition.Zero;
-    private EventPosition _lastDispatched = EventPosition.Zero;
+
+    // The highest position handed on, on any channel: what the sse-missed signal names, and where a recovery starts a
+    // channel that has neither a baseline nor a last of its own.
+    private EventPosition _highestDispatched = EventPosition.Zero;
     private long _generation;
     private bool _recovering;
     private int _recoveryRun;
@@ -354,18 +367,22 @@ internal sealed partial class ChannelHub : IDisposable
         FanOut(subscription, frame);
     }
 
-    /// <summary>Called under the dispatch lock.</summary>
-    private void FanOut(ChannelSubscription subscription, SseFrame frame)
+    /// <summary>Called under the dispatch lock; false when the frame was handed on already.</summary>
+    private bool FanOut(ChannelSubscription subscription, SseFrame frame)
     {
         if (frame.Position is { } position)
         {
-            // Positions go out in order, so one not after the last was already sent (from history, or live).
-            if (position <= _lastDispatched)
+            // A channel's positions go out in order, so one not after its last was already sent (from history, or live).
+            if (position <= subscription.LastDispatched)
             {
-                return;
+                return false;
             }
 
-            _lastDispatched = position;
+            subscription.LastDispatched = position;
+            if (position > _highestDispatched)
+            {
+                _highestDispatched = position;
+            }
         }
 
         // A full queue ends that stream; the stream itself reports it, whoever found the queue full.
@@ -373,6 +390,8 @@ internal sealed partial class ChannelHub : IDisposable
         {
             listener.TryEnqueue(frame);
         }
+
+        return true;
     }
 
     /// <summary>Called under the dispatch lock: from now on, live frames are held until the recovery fills the gap.</summary>
@@ -397,7 +416,10 @@ internal sealed partial class ChannelHub : IDisposable
     {
         _recoveryRun++;
         _recovering = false;
-        var data = JsonSerializer.Serialize(new MissedSignal(_lastDispatched.ToString(), reason), SseJsonContext.Default.MissedSignal);
+        // The highest position handed on: on one Redis connection every stream has everything up to it. On a cluster a
+        // channel of another node may lag behind it; the signal says events may be missing either way, and the page
+        // reloads what it shows rather than resuming from this id.
+        var data = JsonSerializer.Serialize(new MissedSignal(_highestDispatched.ToString(), reason), SseJsonContext.Default.MissedSignal);
         var missed = new SseFrame(SseFrameEncoder.EncodeControl(SseStreamHandler.MissedEventType, data, retry: null), null);
         ChannelSubscription[] affected;
         lock (_subscriptionsGate)
@@ -436,7 +458,6 @@ internal sealed partial class ChannelHub : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             long generation;
-            EventPosition lastDispatched;
             lock (_dispatchGate)
             {
                 if (_recoveryRun != run)
@@ -445,7 +466,6 @@ internal sealed partial class ChannelHub : IDisposable
                 }
 
                 generation = _generation;
-                lastDispatched = _lastDispatched;
             }
 
             var remaining = RecoveryTimeout - Stopwatch.GetElapsedTime(started);
@@ -459,7 +479,7 @@ internal sealed partial class ChannelHub : IDisposable
                 }
 
                 await SubscribeDeferredAsync().ConfigureAwait(false);
-                missed = _options.HistoryEnabled ? await ReadMissedAsync(lastDispatched).ConfigureAwait(false) : [];
+                missed = _options.HistoryEnabled ? await ReadMissedAsync().ConfigureAwait(false) : [];
             }
             catch (SseBrokerUnavailableException exception)
             {
@@ -483,13 +503,15 @@ internal sealed partial class ChannelHub : IDisposable
                     return;
                 }
 
-                var before = _lastDispatched;
+                recovered = 0;
                 foreach (var (subscription, frame) in missed)
                 {
-                    FanOut(subscription, frame);
+                    if (FanOut(subscription, frame))
+                    {
+                        recovered++;
+                    }
                 }
 
-                recovered = missed.Count(item => item.Frame.Position > before);
                 if (_generation != generation)
                 {
                     // Replaced again while reading: what was read is still right, but the next gap is the next round's.
@@ -547,23 +569,38 @@ internal sealed partial class ChannelHub : IDisposable
     }
 
     /// <summary>
-    /// Every subscribed channel's events after <paramref name="lastDispatched"/> (or after the channel's baseline, if it
-    /// was subscribed later), in position order, up to the last position assigned when the channels were read:
-    /// anything later was published after the subscriptions were live, so it arrived live and is held. Read in pages of
-    /// <see cref="RecoveryPageSize"/> per channel, every channel at once.
+    /// Where each subscribed channel's history is read from (live frames are held meanwhile, so these stay put). After the channel's own
+    /// last handed-on position (exact, since the channel arrives in order on one connection), or after its baseline if
+    /// that is later; a channel that has handed on nothing and has no baseline (it was subscribed while Redis was away)
+    /// starts after the highest position handed on anywhere.
     /// </summary>
-    private async Task<List<(ChannelSubscription Subscription, SseFrame Frame)>> ReadMissedAsync(EventPosition lastDispatched)
+    private (ChannelSubscription Key, string Channel, EventPosition After)[] MissedReads()
     {
-        // Subscribed while Redis was away, before this process ever received an event: nothing to anchor on, and
-        // reading the whole history would hand a new stream events it never asked for.
-        var reads = Volatile.Read(ref _inboxed)
-            .Where(subscription => subscription.Baseline is not null || lastDispatched != EventPosition.Zero)
-            .Select(subscription => (
-                Key: subscription,
-                subscription.Channel,
-                After: subscription.Baseline is { } baseline && baseline > lastDispatched ? baseline : lastDispatched))
-            .ToArray();
+        lock (_dispatchGate)
+        {
+            return [.. Volatile.Read(ref _inboxed)
+                .Select(subscription => (
+                    Key: subscription,
+                    subscription.Channel,
+                    After: subscription.LastDispatched == EventPosition.Zero
+                        ? subscription.Baseline ?? _highestDispatched
+                        : subscription.Baseline is { } baseline && baseline > subscription.LastDispatched ? baseline : subscription.LastDispatched))
 
+                // Subscribed while Redis was away, before this process ever received an event: nothing to anchor on, and
+                // reading the whole history would hand a new stream events it never asked for.
+                .Where(read => read.After != EventPosition.Zero || read.Key.Baseline is not null)];
+        }
+    }
+
+    /// <summary>
+    /// The events of every subscribed channel after its own position (<see cref="MissedReads"/>), in position order, up to the
+    /// last position assigned when the channels were read: anything later was published after the subscriptions were
+    /// live, so it arrived live and is held. Read in pages of <see cref="RecoveryPageSize"/> per channel, every channel
+    /// at once.
+    /// </summary>
+    private async Task<List<(ChannelSubscription Subscription, SseFrame Frame)>> ReadMissedAsync()
+    {
+        var reads = MissedReads();
         var missed = new List<(ChannelSubscription Subscription, SseFrame Frame)>();
         while (reads.Length > 0)
         {

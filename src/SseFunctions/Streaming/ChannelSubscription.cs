@@ -36,6 +36,13 @@ internal sealed class ChannelSubscription(string channel)
     /// </summary>
     public EventPosition? Baseline { get; set; }
 
+    /// <summary>
+    /// The last position handed on to this channel's streams, live or from history; changed only under the hub's
+    /// dispatch lock. A channel's messages come from one Redis connection, in position order, so anything not after it
+    /// was handed on already, even where channels of other cluster nodes arrive in another order.
+    /// </summary>
+    public EventPosition LastDispatched { get; set; } = EventPosition.Zero;
+
     /// <summary>Frames taken from the inbox and not yet handed on, oldest first; only the hub's dispatch, under its lock, touches it.</summary>
     public Queue<SseFrame> Pending { get; } = new();
 

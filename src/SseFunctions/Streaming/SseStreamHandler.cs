@@ -103,8 +103,8 @@ internal sealed partial class SseStreamHandler(
             }
 
             await OpenResponseAsync(context, stop).ConfigureAwait(false);
-            var lastWritten = await ReplayAsync(context, stream, request, stop).ConfigureAwait(false);
-            await WriteLiveAsync(context, stream, lastWritten, stop).ConfigureAwait(false);
+            var replayedThrough = await ReplayAsync(context, stream, request, stop).ConfigureAwait(false);
+            await WriteLiveAsync(context, stream, replayedThrough, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -309,12 +309,12 @@ internal sealed partial class SseStreamHandler(
         stream.EndWrite(timeProvider.GetTimestamp());
     }
 
-    private async Task WriteLiveAsync(HttpContext context, StreamQueue connection, EventPosition lastWritten, CancellationToken cancellationToken)
+    private async Task WriteLiveAsync(HttpContext context, StreamQueue connection, EventPosition replayedThrough, CancellationToken cancellationToken)
     {
         var body = context.Response.BodyWriter;
         while (await connection.WaitToReadAsync().ConfigureAwait(false))
         {
-            var delivered = WriteQueued(body, connection, ref lastWritten);
+            var delivered = WriteQueued(body, connection, replayedThrough);
 
             // Not through FlushAsync: this loop's own state machine carries the wait, allocating nothing per batch.
             connection.BeginWrite(timeProvider.GetTimestamp());
@@ -337,7 +337,7 @@ internal sealed partial class SseStreamHandler(
     /// rather than once per frame (each request takes the server's lock); returns how many events, heartbeats aside,
     /// were written. What is left stays queued for the next batch, after a flush.
     /// </summary>
-    private static int WriteQueued(PipeWriter body, StreamQueue connection, ref EventPosition lastWritten)
+    private static int WriteQueued(PipeWriter body, StreamQueue connection, EventPosition replayedThrough)
     {
         var delivered = 0;
         var buffer = Span<byte>.Empty;
@@ -345,15 +345,12 @@ internal sealed partial class SseStreamHandler(
         var batched = 0;
         while (batched < BatchBytes && connection.TryRead(out var frame))
         {
-            if (frame.Position is { } position)
+            // Already sent by the replay: every event up to its cut was in the history it read. Nothing later is measured
+            // against an earlier live frame: the hub hands each channel's events on once, and on a Redis Cluster channels
+            // of different nodes arrive in no relative order, so a lower position after a higher one is new, not a repeat.
+            if (frame.Position is { } position && position <= replayedThrough)
             {
-                // Already sent by the replay, or by the gap recovery after a Redis outage.
-                if (position <= lastWritten)
-                {
-                    continue;
-                }
-
-                lastWritten = position;
+                continue;
             }
 
             var bytes = frame.Bytes;

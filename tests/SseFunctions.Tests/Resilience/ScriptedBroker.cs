@@ -113,7 +113,24 @@ internal sealed class ScriptedBroker : ISseBroker
     }
 
     /// <summary>Delivers a message live as another program would publish it, bypassing history.</summary>
-    public void PublishRaw(string channel, string payload)
+    public void PublishRaw(string channel, string payload) => Deliver(channel, Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>
+    /// Delivers an event published with <c>live: false</c> now, as a cluster node's connection that lags behind
+    /// another's would, after later positions of other channels.
+    /// </summary>
+    public void DeliverLate(string channel, EventPosition position)
+    {
+        byte[] envelope;
+        lock (_gate)
+        {
+            envelope = _history.Single(item => item.Channel == channel && item.Entry.Position == position).Entry.Envelope;
+        }
+
+        Deliver(channel, envelope);
+    }
+
+    private void Deliver(string channel, byte[] payload)
     {
         Inbox[] inboxes;
         lock (_gate)
@@ -121,7 +138,7 @@ internal sealed class ScriptedBroker : ISseBroker
             inboxes = _inboxes.TryGetValue(channel, out var list) ? [.. list] : [];
             foreach (var inbox in inboxes)
             {
-                inbox.Messages.Enqueue(Encoding.UTF8.GetBytes(payload));
+                inbox.Messages.Enqueue(payload);
             }
         }
 
