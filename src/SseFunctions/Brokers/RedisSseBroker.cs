@@ -85,7 +85,17 @@ internal sealed partial class RedisSseBroker : ISseBroker
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var connection = await GetConnectionAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+            IConnectionMultiplexer connection;
+            try
+            {
+                connection = await GetConnectionAsync(_options.PublishTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException exception)
+            {
+                // Still connecting: nothing was sent, so this is "not published", not "may have been".
+                throw Unreachable(exception, RedisOperation.Publish);
+            }
+
             if (appendToHistory)
             {
                 ThrowIfHistoryUnsupported();
@@ -108,7 +118,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
                 .WaitAsync(PublishTimeLeft(started), cancellationToken)
                 .ConfigureAwait(false);
             var parts = (RedisResult[])result!;
-            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, PublishTimeLeft(started)).ConfigureAwait(false);
+            var unconfirmed = await ReplicaConfirmation.WaitAsync(connection, _keys.LastPosition, PublishTimeLeft(started), _options.PublishTimeout).ConfigureAwait(false);
             if (unconfirmed is not null)
             {
                 throw new SseBrokerUnavailableException(
@@ -315,17 +325,25 @@ internal sealed partial class RedisSseBroker : ISseBroker
     /// The one place Redis's failures become the package's: null for what is no Redis failure (a bug, a cancellation),
     /// which then propagates as it is.
     /// </summary>
+    private static string NotDone(RedisOperation operation) => operation switch
+    {
+        RedisOperation.Publish => "the event was not published",
+        RedisOperation.Subscribe => "the channel was not subscribed",
+        _ => "nothing was read",
+    };
+
+    private string UnreachableMessage(Exception exception, string notDone) =>
+        $"Redis at {_connection.Endpoints} is unreachable ({exception.GetType().Name}); {notDone}. " +
+        "Check that Redis is running and that SSE_REDIS_URL / REDIS_URL points at it.";
+
+    private SseBrokerUnavailableException Unreachable(Exception exception, RedisOperation operation) =>
+        new(UnreachableMessage(exception, NotDone(operation)), exception);
+
     private SseBrokerUnavailableException? Translate(Exception exception, RedisOperation operation)
     {
         var endpoints = _connection.Endpoints;
-        var notDone = operation switch
-        {
-            RedisOperation.Publish => "the event was not published",
-            RedisOperation.Subscribe => "the channel was not subscribed",
-            _ => "nothing was read",
-        };
-        var unreachable = $"Redis at {endpoints} is unreachable ({exception.GetType().Name}); {notDone}. " +
-            "Check that Redis is running and that SSE_REDIS_URL / REDIS_URL points at it.";
+        var notDone = NotDone(operation);
+        var unreachable = UnreachableMessage(exception, notDone);
         var mayHaveHappened = operation == RedisOperation.Publish
             ? "The event may still be published once Redis gets to it, or may have been; publishing it again may deliver it twice."
             : $"{char.ToUpperInvariant(notDone[0])}{notDone[1..]}.";
@@ -372,16 +390,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
 
     private async Task<IConnectionMultiplexer> GetConnectionAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        IConnectionMultiplexer connection;
-        try
-        {
-            connection = await _connection.GetAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException exception)
-        {
-            // Still connecting: nothing was sent, so this is "unreachable", not "may have been published".
-            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"No connection to Redis within {wait.TotalSeconds:0.###} s.", exception);
-        }
+        var connection = await _connection.GetAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
 
         if (Volatile.Read(ref _hooked) is null)
         {

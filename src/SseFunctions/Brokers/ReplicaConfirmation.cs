@@ -5,7 +5,7 @@ namespace SseFunctions.Brokers;
 
 /// <summary>
 /// Makes an acknowledged publish outlive its primary: on a Redis Cluster whose shard holding the history has a
-/// replica, a publish is acknowledged only once that replica has it too (Redis's <c>WAIT 1</c>). Replication is
+/// replica, a publish is acknowledged only once that replica has it too (Redis's <c>WAIT 1</c>; never <c>WAIT 1 0</c>, which blocks for good). Replication is
 /// asynchronous otherwise, and a primary killed right after answering takes the event with it.
 /// </summary>
 /// <remarks>
@@ -15,8 +15,12 @@ namespace SseFunctions.Brokers;
 /// </remarks>
 internal static class ReplicaConfirmation
 {
-    /// <summary>Null when the write is confirmed or there is no replica to wait for; else why it is not confirmed.</summary>
-    public static async Task<string?> WaitAsync(IConnectionMultiplexer connection, RedisKey key, TimeSpan timeout)
+    /// <summary>
+    /// Null when the write is confirmed or there is no replica to wait for; else why it is not confirmed. Waits at most
+    /// <paramref name="wait"/> (what is left of the publish's deadline), and names <paramref name="limit"/>, the
+    /// timeout the caller configured, in the reason.
+    /// </summary>
+    public static async Task<string?> WaitAsync(IConnectionMultiplexer connection, RedisKey key, TimeSpan wait, TimeSpan limit)
     {
         var shard = connection.GetServers()
             .FirstOrDefault(server => server.IsConnected && server.ServerType == ServerType.Cluster)?
@@ -31,9 +35,9 @@ internal static class ReplicaConfirmation
         try
         {
             var replicas = (long)await connection.GetServer(shard.EndPoint)
-                .ExecuteAsync("WAIT", 1, (long)timeout.TotalMilliseconds)
+                .ExecuteAsync("WAIT", 1, (long)Math.Max(1, wait.TotalMilliseconds))
                 .ConfigureAwait(false);
-            return replicas > 0 ? null : $"no replica of {primary} confirmed it within {timeout.TotalSeconds:0.###} s";
+            return replicas > 0 ? null : $"no replica of {primary} confirmed it within {limit.TotalSeconds:0.###} s";
         }
         catch (RedisServerException exception)
         {
