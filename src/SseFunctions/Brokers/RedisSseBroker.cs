@@ -442,7 +442,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
         var protocol = connection.GetServers().FirstOrDefault(server => server.IsConnected)?.Protocol;
         if (Resp3Problem(protocol, clientVersion) is { } resp3)
         {
-            LogResp3Unsupported(resp3);
+            LogServerUnfit(resp3);
         }
 
         var problem = facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints);
@@ -451,7 +451,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
             LogConnectedTo(_connection.Endpoints, facts.ToString());
             if (problem is not null)
             {
-                LogHistoryUnsupported(problem);
+                LogServerUnfit(problem);
             }
         }
     }
@@ -529,11 +529,9 @@ internal sealed partial class RedisSseBroker : ISseBroker
     [LoggerMessage(Level = LogLevel.Information, Message = "SseFunctions is connected to {Endpoints}: {Server}.")]
     private partial void LogConnectedTo(string endpoints, string server);
 
+    /// <summary>What this Redis or client cannot do that the options ask for, found at connect; the text says how to fix it.</summary>
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
-    private partial void LogHistoryUnsupported(string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
-    private partial void LogResp3Unsupported(string problem);
+    private partial void LogServerUnfit(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every channel is subscribed again on Redis at {Endpoints}.")]
     private partial void LogSubscriptionsLive(string endpoints);
