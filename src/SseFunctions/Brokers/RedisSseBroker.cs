@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using SseFunctions.Diagnostics;
 using SseFunctions.Events;
@@ -24,7 +23,6 @@ namespace SseFunctions.Brokers;
 internal sealed partial class RedisSseBroker : ISseBroker
 {
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly Version MinimumResp3ClientVersion = new(2, 8, 41);
 
     private readonly RedisConnection _connection;
     private readonly SseOptions _options;
@@ -414,35 +412,13 @@ internal sealed partial class RedisSseBroker : ISseBroker
     }
 
     /// <summary>
-    /// The problem of RESP3 on a StackExchange.Redis that does not subscribe again after a reconnect, or null: before
-    /// 2.8.41 only a lost subscription connection made it send the subscriptions again, and under RESP3 they travel on
-    /// the interactive connection, so after any reconnect every channel would stay silent.
-    /// </summary>
-    internal static string? Resp3Problem(RedisProtocol? protocol, Version? clientVersion) =>
-        protocol == RedisProtocol.Resp3 && clientVersion is not null && clientVersion < MinimumResp3ClientVersion
-            ? $"RESP3 is in use with StackExchange.Redis {clientVersion.ToString(3)}, which does not subscribe again after a " +
-              $"reconnect under RESP3: after the next one, streams would receive nothing live. Use protocol=resp2, or " +
-              $"reference StackExchange.Redis {MinimumResp3ClientVersion.ToString(3)} or newer."
-            : null;
-
-    /// <summary>
-    /// Once connected: a Redis too old for history is a configuration error, said once here, not on every call; RESP3 on
-    /// a client that loses subscriptions at a reconnect is said once too.
+    /// Once connected: a Redis too old for history is a configuration error, said once here, not on every call.
     /// </summary>
     private void CheckServerVersions(IConnectionMultiplexer connection)
     {
         if (RedisServerFacts.Read(connection) is not { } facts)
         {
             return;
-        }
-
-        var clientVersion = Version.TryParse(
-            typeof(ConnectionMultiplexer).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version,
-            out var version) ? version : null;
-        var protocol = connection.GetServers().FirstOrDefault(server => server.IsConnected)?.Protocol;
-        if (Resp3Problem(protocol, clientVersion) is { } resp3)
-        {
-            LogServerUnfit(resp3);
         }
 
         var problem = facts.HistoryProblem(_options.HistoryEnabled, _connection.Endpoints);
@@ -529,7 +505,7 @@ internal sealed partial class RedisSseBroker : ISseBroker
     [LoggerMessage(Level = LogLevel.Information, Message = "SseFunctions is connected to {Endpoints}: {Server}.")]
     private partial void LogConnectedTo(string endpoints, string server);
 
-    /// <summary>What this Redis or client cannot do that the options ask for, found at connect; the text says how to fix it.</summary>
+    /// <summary>What this Redis cannot do that the options ask for, found at connect; the text says how to fix it.</summary>
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
     private partial void LogServerUnfit(string problem);
 

@@ -9,13 +9,14 @@ namespace SseFunctions.Tests.Identity;
 /// Microsoft Entra ID sign-in against a real redis-server with ACL users: the test's credential issues short-lived
 /// tokens, each becomes the identity's only ACL password as it is issued, and the test closes the identity's
 /// connections as Redis does when a token expires.
+/// Microsoft recommends RESP3 with Entra ID (a RESP2 subscription connection cannot be signed in again), so these run
+/// in the test command's protocol matrix too.
 /// </summary>
+[Trait("Category", "Redis")]
 public sealed class EntraIdSignInTests
 {
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(4);
 
-    // RESP2 only: under RESP3, StackExchange.Redis 2.7.27 with this package loses a channel's subscription after its
-    // connection is closed, Entra ID or not (to be fixed with the package's RESP3 support).
     [Fact]
     public async Task Across_token_renewals_and_connections_closed_at_expiry_no_acknowledged_event_is_lost_and_no_stream_drops()
     {
