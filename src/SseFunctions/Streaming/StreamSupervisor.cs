@@ -22,6 +22,11 @@ internal sealed class StreamSupervisor : IDisposable
     private readonly long _endGraceTicks;
     private bool _stopping;
 
+    // The streams a sweep goes through, copied under the lock into this array, kept from sweep to sweep so that a sweep
+    // allocates nothing; 1 while a sweep runs, so that a tick that comes while the last sweep is still busy skips.
+    private StreamQueue[] _sweeping = [];
+    private int _sweepRunning;
+
     public StreamSupervisor(SseOptions options, TimeProvider timeProvider)
     {
         _options = options;
@@ -92,34 +97,60 @@ internal sealed class StreamSupervisor : IDisposable
 
     private void Sweep()
     {
-        StreamQueue[] streams;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _sweepRunning, 1) == 1)
         {
-            streams = [.. _streams];
+            return;
         }
 
-        var now = _timeProvider.GetTimestamp();
-        foreach (var stream in streams)
+        try
         {
-            if (now - stream.WriteStartedAt >= _writeTimeoutTicks)
+            int count;
+            lock (_gate)
             {
-                // Its client stopped reading, and the socket's buffers are full: whatever it was sent next would wait too.
-                stream.Cut(StreamEndReason.Stalled);
+                count = _streams.Count;
+                if (_sweeping.Length < count)
+                {
+                    _sweeping = new StreamQueue[Math.Max(count, _sweeping.Length * 2)];
+                }
+
+                _streams.CopyTo(_sweeping);
             }
-            else if (now - stream.EndedAt >= _endGraceTicks)
+
+            var now = _timeProvider.GetTimestamp();
+            foreach (var stream in _sweeping.AsSpan(0, count))
             {
-                // Told to end, but still writing what was queued, too slowly for the grace.
-                stream.Cut(StreamEndReason.Stalled);
+                Check(stream, now);
             }
-            else if (now >= stream.Deadline)
-            {
-                stream.End(StreamEndReason.MaxDuration, now);
-            }
-            else if (now - stream.LastActivity >= _heartbeatTicks)
-            {
-                stream.MarkActivity(now);
-                stream.TryEnqueue(SseFrame.Heartbeat);
-            }
+
+            // A stream closed since is not kept alive until the next sweep.
+            Array.Clear(_sweeping, 0, count);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweepRunning, 0);
+        }
+    }
+
+    private void Check(StreamQueue stream, long now)
+    {
+        if (now - stream.WriteStartedAt >= _writeTimeoutTicks)
+        {
+            // Its client stopped reading, and the socket's buffers are full: whatever it was sent next would wait too.
+            stream.Cut(StreamEndReason.Stalled);
+        }
+        else if (now - stream.EndedAt >= _endGraceTicks)
+        {
+            // Told to end, but still writing what was queued, too slowly for the grace.
+            stream.Cut(StreamEndReason.Stalled);
+        }
+        else if (now >= stream.Deadline)
+        {
+            stream.End(StreamEndReason.MaxDuration, now);
+        }
+        else if (now - stream.LastActivity >= _heartbeatTicks)
+        {
+            stream.MarkActivity(now);
+            stream.TryEnqueue(SseFrame.Heartbeat);
         }
     }
 }
