@@ -66,6 +66,7 @@ internal sealed partial class ChannelHub : IDisposable
     private readonly SseMetrics _metrics;
     private readonly ILogger<ChannelHub> _logger;
     private readonly Action _ring;
+    private readonly Action _ringForConnection;
     private readonly Lock _subscriptionsGate = new();
     private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
 
@@ -74,6 +75,9 @@ internal sealed partial class ChannelHub : IDisposable
 
     // Rings not yet served; whoever raises it from 0 drains until it is back at 0.
     private int _drainRequests;
+
+    // 1 once the broker said a connection changed: the next pass reads the broker's generation even if it took nothing.
+    private int _connectionChanged;
 
     // Everything below is dispatch state, changed only under this lock.
     private readonly Lock _dispatchGate = new();
@@ -95,8 +99,9 @@ internal sealed partial class ChannelHub : IDisposable
         _metrics = metrics;
         _logger = logger;
         _ring = Ring;
+        _ringForConnection = RingForConnection;
         _generation = broker.ConnectionGeneration;
-        _broker.ConnectionChanged += _ring;
+        _broker.ConnectionChanged += _ringForConnection;
     }
 
     /// <summary>Adds a stream to a channel, subscribing it first when it is new; completes once the channel is live.</summary>
@@ -147,7 +152,7 @@ internal sealed partial class ChannelHub : IDisposable
         _ = UnsubscribeAsync(subscription);
     }
 
-    public void Dispose() => _broker.ConnectionChanged -= _ring;
+    public void Dispose() => _broker.ConnectionChanged -= _ringForConnection;
 
     private async Task SubscribeAsync(ChannelSubscription subscription)
     {
@@ -234,6 +239,12 @@ internal sealed partial class ChannelHub : IDisposable
         }
     }
 
+    private void RingForConnection()
+    {
+        Volatile.Write(ref _connectionChanged, 1);
+        Ring();
+    }
+
     /// <summary>The broker's call: something arrived or a connection changed. Never blocks on a client.</summary>
     private void Ring()
     {
@@ -271,11 +282,13 @@ internal sealed partial class ChannelHub : IDisposable
     private bool DrainPass()
     {
         var bound = _highestTaken;
+        var took = false;
         foreach (var subscription in Volatile.Read(ref _inboxed))
         {
             var inbox = subscription.Inbox!;
             while (inbox.TryRead(out var payload))
             {
+                took = true;
                 if (!SseFrameEncoder.TryDecode(payload, _options.MaxEventSize, out var frame, out var problem))
                 {
                     _metrics.EnvelopesRejected.Add(1);
@@ -297,8 +310,11 @@ internal sealed partial class ChannelHub : IDisposable
             }
         }
 
-        var generation = _broker.ConnectionGeneration;
-        if (generation != _generation)
+        // Read only when it can matter, since reading it allocates (the client's counters): a message taken now may have
+        // come on a new connection, whose socket count changed before it was read; or the broker said a connection
+        // changed, and a gap may need filling with nothing new arriving.
+        var connectionChanged = Interlocked.Exchange(ref _connectionChanged, 0) == 1;
+        if ((took || connectionChanged) && _broker.ConnectionGeneration is var generation && generation != _generation)
         {
             // What was just taken may have come on the new connection, after a gap: hold it with what follows.
             _generation = generation;
