@@ -47,6 +47,30 @@ public sealed class StreamSupervisorTests
     }
 
     [Fact]
+    public void A_sweep_allocates_nothing_per_open_stream()
+    {
+        // Once per second, over every open stream: at 9,000 streams a copy of them each time was 72 KB a second.
+        static long AllocatedBySweep(int streams)
+        {
+            var clock = new ManualTimeProvider();
+            using var supervisor = new StreamSupervisor(new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(4) }, clock);
+            var open = Enumerable.Range(0, streams).Select(_ => supervisor.Open(abortTransport: null, out bool _)!).ToList();
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.All(open, stream => Assert.Equal(StreamEndReason.None, stream.EndReason));
+            return allocated;
+        }
+
+        AllocatedBySweep(10);
+        var few = AllocatedBySweep(10);
+        var many = AllocatedBySweep(5_000);
+
+        Assert.True(many - few < 1024, $"A sweep over 5,000 streams allocated {many} bytes, over 10 streams {few}.");
+    }
+
+    [Fact]
     public void An_ended_stream_keeps_what_was_queued_for_its_writer_and_takes_nothing_more()
     {
         var clock = new ManualTimeProvider();
