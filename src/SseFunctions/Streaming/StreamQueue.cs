@@ -36,10 +36,12 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private int _head;
     private int _count;
 
-    // The writer takes the whole ring in one step, swapping in the ring it emptied last time, and reads it without the
-    // lock: one lock per batch on the writer's side instead of one per frame.
+    // The writer moves up to TakeLimit frames at a time out of the ring into its own array and reads them without the
+    // lock: one lock per batch on the writer's side instead of one per frame. Only the ring grows with the backlog; a
+    // second ring swapped in would grow as far, doubling what a long backlog allocates and keeps.
+    private const int TakeLimit = 64;
     private SseFrame?[] _taken = [];
-    private int _takenHead;
+    private int _takenNext;
     private int _takenCount;
 
     // The writer's wait: reset before each wait, completed by whoever ends it, always from the thread pool's global
@@ -187,9 +189,9 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             return false;
         }
 
-        frame = _taken[_takenHead]!;
-        _taken[_takenHead] = null;
-        _takenHead = (_takenHead + 1) & (_taken.Length - 1);
+        frame = _taken[_takenNext]!;
+        _taken[_takenNext] = null;
+        _takenNext++;
         Volatile.Write(ref _takenCount, _takenCount - 1);
         return true;
     }
@@ -255,12 +257,23 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return false;
             }
 
-            // The writer cleared every slot of its ring as it read them, so the producers get an empty one.
-            (_frames, _taken) = (_taken, _frames);
-            _takenHead = _head;
-            _takenCount = _count;
-            _head = 0;
-            _count = 0;
+            if (_taken.Length < Math.Min(_count, TakeLimit))
+            {
+                _taken = new SseFrame?[Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)_count), TakeLimit)];
+            }
+
+            // The oldest frames, in one or two runs of the ring; their slots are cleared so the ring holds no frame twice.
+            var taken = Math.Min(_count, _taken.Length);
+            var first = Math.Min(taken, _frames.Length - _head);
+            var ring = _frames.AsSpan();
+            ring.Slice(_head, first).CopyTo(_taken);
+            ring.Slice(_head, first).Clear();
+            ring[..(taken - first)].CopyTo(_taken.AsSpan(first));
+            ring[..(taken - first)].Clear();
+            _head = (_head + taken) & (_frames.Length - 1);
+            _count -= taken;
+            _takenNext = 0;
+            Volatile.Write(ref _takenCount, taken);
             return true;
         }
     }

@@ -38,6 +38,59 @@ public sealed class StreamQueueTests
     }
 
     [Fact]
+    public void Frames_keep_their_order_when_the_ring_wraps_and_the_writer_takes_a_long_backlog_in_parts()
+    {
+        var connection = new StreamQueue(capacity: 1_000, deadline: long.MaxValue, now: 0);
+        var written = Enumerable.Range(0, 400).Select(Frame).ToList();
+        var read = new List<SseFrame>();
+        var next = 0;
+
+        // Each round leaves frames in the ring, so the next ones wrap around its end and its growth copies a wrapped run.
+        foreach (var (queue, take) in new[] { (150, 70), (200, 100), (50, int.MaxValue) })
+        {
+            for (var i = 0; i < queue; i++)
+            {
+                Assert.True(connection.TryEnqueue(written[next++]));
+            }
+
+            for (var i = 0; i < take && connection.TryRead(out var frame); i++)
+            {
+                read.Add(frame);
+            }
+        }
+
+        Assert.Equal(written, read);
+    }
+
+    [Fact]
+    public void A_long_backlog_grows_one_ring_and_keeps_it()
+    {
+        var connection = new StreamQueue(capacity: 1_024, deadline: long.MaxValue, now: 0);
+        var frames = Enumerable.Range(0, 1_000).Select(Frame).ToList();
+        connection.TryEnqueue(frames[0]);
+        connection.TryRead(out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var frame in frames)
+            {
+                connection.TryEnqueue(frame);
+            }
+
+            while (connection.TryRead(out _))
+            {
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // One ring doubling from 4 to 1,024 slots is about 16.6 KB, and the writer's own array of at most 64 slots 1 KB;
+        // a second ring swapped in for the writer would grow as far again (33 KB).
+        Assert.InRange(allocated, 0, 20_000);
+    }
+
+    [Fact]
     public async Task A_waiting_writer_wakes_when_a_frame_is_queued()
     {
         var connection = new StreamQueue(capacity: 4, deadline: long.MaxValue, now: 0);
