@@ -122,7 +122,7 @@ internal static class BenchSuite
             ? string.Create(CultureInfo.InvariantCulture, $"  {side.Name} #{attempt}: {run.MemoryPerStream / 1024:0.0} KB per idle stream, dropped {run.Dropped}")
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {side.Name} #{attempt}: {run.DeliveriesPerSecond:N0} deliveries/s, p99 {run.P99 / 1000.0:0.00} ms, lost {run.Lost:N0}, behind {run.Behind:N0}, dropped {run.Dropped}, {run.CpuPerDelivery:0.00} µs CPU per delivery, server CPU {run.ServerCpu:0%}, other load on its core {run.ServerCoreOther:0%}"));
+                $"  {side.Name} #{attempt}: {run.DeliveriesPerSecond:N0} deliveries/s, p99 {run.P99 / 1000.0:0.00} ms, lost {run.Lost:N0}, behind {run.Behind:N0}, dropped {run.Dropped}, {run.CpuPerDelivery:0.00} µs CPU and {run.AllocatedPerDelivery:0.00} B ({run.PoolAllocatedPerDelivery:0.00} B Kestrel pool) per delivery, server CPU {run.ServerCpu:0%}, other load on its core {run.ServerCoreOther:0%}"));
         return run;
     }
 

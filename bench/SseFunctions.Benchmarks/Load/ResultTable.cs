@@ -11,7 +11,7 @@ internal static class ResultTable
     private static readonly string[] Header =
     [
         "scenario", "side", "streams", "events/s", "offered/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "lost",
-        "dropped", "KB/idle stream", "redis conns", "alloc B/delivery", "CPU µs/delivery", "server CPU",
+        "dropped", "KB/idle stream", "redis conns", "alloc B/delivery", "of it Kestrel pool", "CPU µs/delivery", "server CPU",
         "other load on server core", "client CPU",
     ];
 
@@ -43,6 +43,7 @@ internal static class ResultTable
             Decimal(run.MemoryPerStream / 1024),
             Count(run.RedisConnections),
             Decimal(run.AllocatedPerDelivery),
+            Decimal(run.PoolAllocatedPerDelivery),
             Decimal(run.CpuPerDelivery, "0.00"),
             Percent(run.ServerCpu),
             Percent(run.ServerCoreOther),
@@ -69,6 +70,7 @@ internal static class ResultTable
             Ratio(package.MemoryPerStream, other.MemoryPerStream),
             Ratio(package.RedisConnections, other.RedisConnections),
             Ratio(package.AllocatedPerDelivery, other.AllocatedPerDelivery),
+            string.Empty,
             Ratio(package.CpuPerDelivery, other.CpuPerDelivery),
             Ratio(package.ServerCpu, other.ServerCpu),
             string.Empty,

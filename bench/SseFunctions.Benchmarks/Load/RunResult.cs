@@ -58,6 +58,12 @@ internal sealed record RunResult
     /// <summary>Bytes the server allocated per delivery over the middle half of the publishing time.</summary>
     public required double? AllocatedPerDelivery { get; init; }
 
+    /// <summary>
+    /// Of <see cref="AllocatedPerDelivery"/>, what Kestrel's block pool allocated as it grew: buffers behind the response
+    /// pipes, kept for reuse, not garbage.
+    /// </summary>
+    public required double? PoolAllocatedPerDelivery { get; init; }
+
     /// <summary>Server CPU per delivery over the middle half of the publishing time, in microseconds.</summary>
     public required double? CpuPerDelivery { get; init; }
 }
