@@ -8,7 +8,7 @@ internal sealed class BenchArguments
     public const string Usage = """
         Usage:
           (no arguments) or --preset issue14     the issue-14 tables: saturated and steady on all four sides, and the scale
-                                                 curve of the package and the baseline, twice each (about 15 minutes)
+                                                 curve of the package and the baseline, twice each (about 17 minutes)
           --preset issue5                        the issue-5 table: saturated, steady and idle, package and baseline, twice each
           --streams N --rate R --seconds T [--attempts A] [--sides package,baseline,signalr-ws,signalr-sse]
                                                  one scenario of your own against the sides named (package and baseline)

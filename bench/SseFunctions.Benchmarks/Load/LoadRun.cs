@@ -273,10 +273,10 @@ internal sealed class LoadRun : IDisposable
 
     /// <summary>
     /// Deliveries per second, and the server's allocation and CPU per delivery, over the middle half of the publishing
-    /// time, after the first events reached the idle streams: what each further delivery costs, and — past a side's
-    /// ceiling — the most it delivers while more is offered. Near a side's ceiling its backlogs swing, and the buffers
-    /// that hold them (its queues, the response pipes' blocks in Kestrel's pool) may still grow inside the window; the
-    /// pool's growth is counted apart, so that the table shows how much of the allocation it is.
+    /// time: what each further delivery costs, and — past a side's ceiling — the most it delivers while more is offered.
+    /// The window must start after the buffers that hold each stream's backlog (its queue, the response pipe's blocks
+    /// in Kestrel's pool) have grown to what the load needs, or their growth reads as a cost per delivery: a scenario
+    /// near a side's ceiling needs several seconds for that. The pool's growth is counted apart, so the table shows it.
     /// </summary>
     private async Task<WindowFigures> MeasureWindowAsync(List<StreamClient> streams, int seconds)
     {
