@@ -265,11 +265,12 @@ internal sealed class StreamQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             // The oldest frames, in one or two runs of the ring; their slots are cleared so the ring holds no frame twice.
             var taken = Math.Min(_count, _taken.Length);
             var first = Math.Min(taken, _frames.Length - _head);
-            var ring = _frames.AsSpan();
-            ring.Slice(_head, first).CopyTo(_taken);
-            ring.Slice(_head, first).Clear();
-            ring[..(taken - first)].CopyTo(_taken.AsSpan(first));
-            ring[..(taken - first)].Clear();
+            var older = _frames.AsSpan(_head, first);
+            var wrapped = _frames.AsSpan(0, taken - first);
+            older.CopyTo(_taken);
+            wrapped.CopyTo(_taken.AsSpan(first));
+            older.Clear();
+            wrapped.Clear();
             _head = (_head + taken) & (_frames.Length - 1);
             _count -= taken;
             _takenNext = 0;
